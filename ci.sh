@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The full test command: installs what the tests need and runs every test (Rust, Python,
+# C). CI calls it on a clean clone through .ci/run. Anything it starts (responders,
+# servers) listens on 127.0.0.1 only and is stopped on exit, also on failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+# Further suites (C, Python, OCSP responder, limbo, fuzz smoke) live in ci/*.sh and run
+# in name order.
+for script in ci/*.sh; do
+  [ -e "$script" ] || continue
+  step "$script"
+  bash "$script"
+done
+
+step "all tests passed"

@@ -1,0 +1,57 @@
+//! One module per subcommand, plus the options they share.
+
+pub(crate) mod check;
+pub(crate) mod fix;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chainvet::{Policy, Timestamp, Validator};
+
+/// Options every vetting subcommand takes.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Common {
+    /// Policy file (TOML, or JSON starting with `{`); defaults to the mTLS onboarding policy.
+    #[arg(long, value_name = "POLICY")]
+    pub(crate) policy: Option<PathBuf>,
+    /// Validate at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    pub(crate) at: Option<Timestamp>,
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_rfc3339(s)
+}
+
+impl Common {
+    pub(crate) fn validator(&self) -> Result<Validator, String> {
+        let policy = match &self.policy {
+            Some(path) => Policy::from_file(path).map_err(|e| e.to_string())?,
+            None => Policy::default(),
+        };
+        Validator::new(policy).map_err(|e| e.to_string())
+    }
+
+    pub(crate) fn time(&self) -> Timestamp {
+        self.at.unwrap_or_else(Timestamp::now)
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
+/// Overwrites a buffer that may have held private key material before it is freed.
+pub(crate) fn wipe(mut buf: Vec<u8>) {
+    buf.fill(0);
+    std::hint::black_box(&buf);
+}

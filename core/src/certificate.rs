@@ -1,0 +1,290 @@
+//! One parsed certificate: names, serial, validity, key and the extensions the checks read.
+
+mod extensions;
+mod public_key;
+pub(crate) mod raw;
+
+use core::fmt::Write as _;
+use core::ops::Range;
+
+use der::Decode;
+use x509_cert::certificate::{Raw, TbsCertificateInner};
+use x509_cert::name::Name;
+
+pub use extensions::Extensions;
+pub(crate) use public_key::decode_algorithm;
+pub use public_key::{Curve, KeyAlgorithm, PublicKey};
+
+use crate::time::Timestamp;
+
+/// A certificate decoded once, with byte ranges into its DER for the parts that are
+/// compared or verified as received.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    tbs: Range<usize>,
+    signature_algorithm: Range<usize>,
+    signature: Range<usize>,
+    issuer_raw: Range<usize>,
+    subject_raw: Range<usize>,
+    spki: Range<usize>,
+    spki_algorithm: Range<usize>,
+    public_key_bits: Range<usize>,
+    subject: Name,
+    issuer: Name,
+    serial: Vec<u8>,
+    version: u8,
+    not_before: Timestamp,
+    not_after: Timestamp,
+    extensions: Extensions,
+    public_key: PublicKey,
+    sha256: [u8; 32],
+}
+
+/// Why bytes are not a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedCertificate(pub String);
+
+impl core::fmt::Display for MalformedCertificate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MalformedCertificate {}
+
+fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    // `inner` was borrowed out of `outer` by the DER reader, so the address difference
+    // is its offset.
+    let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
+    start..start + inner.len()
+}
+
+impl Certificate {
+    /// Parses a DER certificate. Lenient where real CAs are (serials over 20 bytes,
+    /// time encodings), strict about structure and trailing data.
+    pub fn from_der(der: Vec<u8>) -> Result<Certificate, MalformedCertificate> {
+        let bad = |what: &str, e: der::Error| MalformedCertificate(format!("{what}: {e}"));
+        let parts = raw::split_certificate(&der).map_err(|e| bad("not a DER certificate", e))?;
+        let tbs_parts = raw::split_tbs(parts.tbs).map_err(|e| bad("bad tbsCertificate", e))?;
+        let spki_parts =
+            raw::split_spki(tbs_parts.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
+        let tbs = TbsCertificateInner::<Raw>::from_der(parts.tbs)
+            .map_err(|e| bad("bad tbsCertificate", e))?;
+        let version = match tbs.version() {
+            x509_cert::certificate::Version::V1 => 1,
+            x509_cert::certificate::Version::V2 => 2,
+            x509_cert::certificate::Version::V3 => 3,
+        };
+        let validity = tbs.validity();
+        let not_before = Timestamp::from_x509(validity.not_before);
+        let not_after = Timestamp::from_x509(validity.not_after);
+        let extensions = Extensions::decode(tbs.extensions().map(|e| &e[..]).unwrap_or(&[]));
+        let public_key = PublicKey::from_spki_parts(spki_parts.algorithm, spki_parts.public_key);
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der);
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(digest.as_ref());
+
+        Ok(Certificate {
+            tbs: range_in(&der, parts.tbs),
+            signature_algorithm: range_in(&der, parts.signature_algorithm),
+            signature: range_in(&der, parts.signature),
+            issuer_raw: range_in(&der, tbs_parts.issuer),
+            subject_raw: range_in(&der, tbs_parts.subject),
+            spki: range_in(&der, tbs_parts.spki),
+            spki_algorithm: range_in(&der, spki_parts.algorithm),
+            public_key_bits: range_in(&der, spki_parts.public_key),
+            subject: tbs.subject().clone(),
+            issuer: tbs.issuer().clone(),
+            serial: tbs.serial_number().as_bytes().to_vec(),
+            version,
+            not_before,
+            not_after,
+            extensions,
+            public_key,
+            sha256,
+            der,
+        })
+    }
+
+    /// The DER encoding, as received.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The signed bytes (tbsCertificate, tag and length included).
+    pub fn tbs(&self) -> &[u8] {
+        &self.der[self.tbs.clone()]
+    }
+
+    /// Content octets of the certificate's signatureAlgorithm.
+    pub fn signature_algorithm_id(&self) -> &[u8] {
+        &self.der[self.signature_algorithm.clone()]
+    }
+
+    /// The signature bits.
+    pub fn signature(&self) -> &[u8] {
+        &self.der[self.signature.clone()]
+    }
+
+    /// Content octets of the issuer Name, for exact comparison.
+    pub fn issuer_raw(&self) -> &[u8] {
+        &self.der[self.issuer_raw.clone()]
+    }
+
+    /// Content octets of the subject Name, for exact comparison.
+    pub fn subject_raw(&self) -> &[u8] {
+        &self.der[self.subject_raw.clone()]
+    }
+
+    /// The SubjectPublicKeyInfo, tag and length included.
+    pub fn spki(&self) -> &[u8] {
+        &self.der[self.spki.clone()]
+    }
+
+    /// Content octets of the SPKI's algorithm identifier.
+    pub fn spki_algorithm_id(&self) -> &[u8] {
+        &self.der[self.spki_algorithm.clone()]
+    }
+
+    /// The subjectPublicKey bits.
+    pub fn public_key_bits(&self) -> &[u8] {
+        &self.der[self.public_key_bits.clone()]
+    }
+
+    /// The subject DN.
+    pub fn subject(&self) -> &Name {
+        &self.subject
+    }
+
+    /// The issuer DN.
+    pub fn issuer(&self) -> &Name {
+        &self.issuer
+    }
+
+    /// The subject DN as an RFC 4514 string (`<empty subject>` when empty).
+    pub fn subject_string(&self) -> String {
+        name_string(&self.subject, "<empty subject>")
+    }
+
+    /// The issuer DN as an RFC 4514 string.
+    pub fn issuer_string(&self) -> String {
+        name_string(&self.issuer, "<empty issuer>")
+    }
+
+    /// The subject's first commonName, if any.
+    pub fn common_name(&self) -> Option<String> {
+        self.subject
+            .common_name()
+            .ok()
+            .flatten()
+            .map(|cn| cn.value().into_owned())
+    }
+
+    /// The serial number's DER content octets, as encoded.
+    pub fn serial_bytes(&self) -> &[u8] {
+        &self.serial
+    }
+
+    /// The serial number as lowercase hex without a leading sign byte, e.g. `0a1b`.
+    pub fn serial_hex(&self) -> String {
+        serial_hex(&self.serial)
+    }
+
+    /// X.509 version (1, 2 or 3).
+    pub fn version(&self) -> u8 {
+        self.version
+    }
+
+    /// notBefore.
+    pub fn not_before(&self) -> Timestamp {
+        self.not_before
+    }
+
+    /// notAfter.
+    pub fn not_after(&self) -> Timestamp {
+        self.not_after
+    }
+
+    /// The decoded extensions.
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
+    }
+
+    /// The subject public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// SHA-256 of the DER.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
+    }
+
+    /// SHA-256 of the DER as lowercase hex.
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(self.sha256)
+    }
+
+    /// Issuer and subject are the same name.
+    pub fn is_self_issued(&self) -> bool {
+        self.issuer_raw() == self.subject_raw()
+    }
+
+    /// basicConstraints cA=TRUE.
+    pub fn is_ca(&self) -> bool {
+        self.extensions.is_ca()
+    }
+
+    /// `certificate 2 (CN=Example Root)`: how messages name a certificate.
+    pub fn describe(&self, index: usize) -> String {
+        format!("certificate {index} ({})", self.subject_string())
+    }
+}
+
+fn name_string(name: &Name, empty: &str) -> String {
+    if name.is_empty() {
+        empty.to_owned()
+    } else {
+        name.to_string()
+    }
+}
+
+/// Lowercase hex of a serial's content octets, without the sign byte DER adds to
+/// positive numbers whose top bit is set.
+pub fn serial_hex(content: &[u8]) -> String {
+    let trimmed = match content {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        other => other,
+    };
+    let mut s = String::with_capacity(trimmed.len() * 2);
+    for b in trimmed {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_hex_drops_only_the_sign_byte() {
+        assert_eq!(serial_hex(&[0x00, 0x80, 0x01]), "8001");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[0x0a, 0x00]), "0a00");
+        assert_eq!(serial_hex(&[0x00, 0x00, 0x01]), "0001");
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        for bytes in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x03\x02\x01\x01",
+            b"\x30\x80\x00\x00",
+        ] {
+            assert!(Certificate::from_der(bytes.to_vec()).is_err());
+        }
+    }
+}

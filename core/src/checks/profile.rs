@@ -1,0 +1,116 @@
+//! The X.509 profile of a client chain (RFC 5280 4.2.1.3, 4.2.1.9, 4.2.1.12): the leaf
+//! is an end entity valid for client authentication; every issuer is a CA allowed to
+//! sign certificates within its path length.
+
+use const_oid::db::rfc5280::ID_KP_CLIENT_AUTH;
+
+use super::Context;
+use crate::code::Code;
+use crate::report::Role;
+
+pub(super) fn check(ctx: &mut Context<'_, '_>) {
+    let Some(leaf) = ctx.chain.leaf else { return };
+    let Ok(leaf_cert) = &ctx.slots[leaf] else {
+        return;
+    };
+
+    // 4.2.1.9: an end-entity certificate must not be a CA.
+    if leaf_cert.is_ca() {
+        ctx.findings.add(
+            Code::LeafIsCa,
+            Some(leaf),
+            format!("the leaf, {}, is a CA certificate (basicConstraints cA=TRUE)", leaf_cert.describe(leaf)),
+            "Authenticate with an end-entity certificate issued by the CA, not with a CA certificate.",
+        );
+    }
+
+    // 4.2.1.12: the EKU must allow TLS client authentication.
+    match &leaf_cert.extensions().extended_key_usage {
+        Some(ekus) if !ekus.contains(&ID_KP_CLIENT_AUTH) => {
+            let names: Vec<String> = ekus
+                .iter()
+                .map(|o| {
+                    const_oid::db::DB
+                        .by_oid(o)
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| o.to_string())
+                })
+                .collect();
+            ctx.findings.add(
+                Code::LeafClientAuthMissing,
+                Some(leaf),
+                format!(
+                    "the leaf, {}, may be used only for {}: its extendedKeyUsage lacks clientAuth",
+                    leaf_cert.describe(leaf),
+                    if names.is_empty() { "nothing".to_owned() } else { names.join(", ") }
+                ),
+                "Have the certificate re-issued for TLS client authentication (extendedKeyUsage clientAuth); a server-only certificate cannot authenticate a client.",
+            );
+        }
+        None if ctx.policy.require_client_auth_eku => ctx.findings.add(
+            Code::LeafClientAuthMissing,
+            Some(leaf),
+            format!(
+                "the leaf, {}, has no extendedKeyUsage extension; the policy requires clientAuth",
+                leaf_cert.describe(leaf)
+            ),
+            "Have the certificate re-issued with extendedKeyUsage clientAuth.",
+        ),
+        _ => {}
+    }
+
+    let path = ctx.chain.path.clone();
+    let issuers: Vec<usize> = path
+        .iter()
+        .skip(1)
+        .chain(ctx.chain.above_gap.iter())
+        .copied()
+        .collect();
+    for &i in &issuers {
+        let Ok(cert) = &ctx.slots[i] else { continue };
+        // A version 1 root predates extensions; RFC 5280 6.1 lets it anchor a path.
+        let v1_root = ctx.chain.roles[i] == Role::Root && cert.version() < 3;
+        if !cert.is_ca() && !v1_root {
+            ctx.findings.add(
+                Code::CaNotCa,
+                Some(i),
+                format!(
+                    "{} issues certificates in this chain but is not a CA certificate (no basicConstraints cA=TRUE)",
+                    cert.describe(i)
+                ),
+                "The chain must be made of CA certificates above the leaf: get the genuine intermediate and root from your CA.",
+            );
+        }
+        if cert.extensions().key_cert_sign == Some(false) {
+            ctx.findings.add(
+                Code::CaKeyCertSignMissing,
+                Some(i),
+                format!("{} has a keyUsage without keyCertSign, so it may not sign certificates", cert.describe(i)),
+                "Get the genuine CA certificate from your CA; a CA certificate's keyUsage must include keyCertSign.",
+            );
+        }
+    }
+
+    // 4.2.1.9: pathLenConstraint counts the non-self-issued intermediates below a CA.
+    for (pos, &i) in path.iter().enumerate().skip(1) {
+        let Ok(cert) = &ctx.slots[i] else { continue };
+        let Some((true, Some(max))) = cert.extensions().basic_constraints else {
+            continue;
+        };
+        let below = path[1..pos]
+            .iter()
+            .filter(|&&j| ctx.slots[j].as_ref().is_ok_and(|c| !c.is_self_issued()))
+            .count();
+        if below > usize::from(max) {
+            ctx.findings.add(
+                Code::CaPathLenExceeded,
+                Some(i),
+                format!(
+                    "{} allows {max} intermediate certificate(s) below it (pathLenConstraint) but the chain has {below}",
+                    cert.describe(i)
+                ),
+                "The chain is longer than this CA permits: get a chain from your CA that respects its path length constraint.",
+            );
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Collects findings as the checks run, applying the policy's severity overrides.
+
+use crate::code::Code;
+use crate::policy::Policy;
+use crate::report::Finding;
+
+/// The findings of one validation so far.
+pub(crate) struct Findings<'p> {
+    list: Vec<Finding>,
+    policy: &'p Policy,
+}
+
+impl<'p> Findings<'p> {
+    pub(crate) fn new(policy: &'p Policy) -> Self {
+        Findings {
+            list: Vec::new(),
+            policy,
+        }
+    }
+
+    /// Records a finding unless the policy turns its code off.
+    pub(crate) fn add(
+        &mut self,
+        code: Code,
+        certificate: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        if let Some(severity) = self.policy.severity_of(code) {
+            self.list.push(Finding {
+                code,
+                severity,
+                certificate,
+                message: message.into(),
+                hint: hint.into(),
+            });
+        }
+    }
+
+    /// Whether a finding with this code was recorded (for any certificate).
+    pub(crate) fn has(&self, code: Code) -> bool {
+        self.list.iter().any(|f| f.code == code)
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Finding> {
+        self.list
+    }
+}

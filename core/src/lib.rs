@@ -1,0 +1,39 @@
+//! chainvet vets the certificate chains clients present for mutual TLS: PEM bundle
+//! parsing with strict diagnostics, chain order and completeness, signatures, validity
+//! and lifetime policy, key and profile policy, with one finding per problem.
+//!
+//! ```no_run
+//! use chainvet::{Policy, Validator};
+//! let validator = Validator::new(Policy::default()).expect("policy");
+//! let report = validator.validate(&std::fs::read("bundle.pem").expect("read"));
+//! for finding in &report.findings {
+//!     println!("{} {}: {}\n  hint: {}", finding.severity, finding.code, finding.message, finding.hint);
+//! }
+//! assert!(report.accepted);
+//! ```
+#![forbid(unsafe_code)]
+
+mod chain;
+mod checks;
+mod findings;
+mod input;
+mod path_validation;
+
+pub mod certificate;
+pub mod code;
+pub mod fix;
+pub mod policy;
+pub mod report;
+pub mod signature;
+pub mod time;
+pub mod trust;
+pub mod validator;
+
+pub use certificate::Certificate;
+pub use code::Code;
+pub use fix::{FixRefused, Fixed};
+pub use policy::{Level, Policy, PolicyError};
+pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity};
+pub use time::Timestamp;
+pub use trust::TrustStore;
+pub use validator::Validator;

@@ -1,0 +1,196 @@
+//! A second opinion from rustls-webpki's path validation for client authentication, with
+//! what it rejects mapped onto chainvet's codes. chainvet's own checks come first and are
+//! more specific; webpki adds what they do not cover (name constraints, unknown critical
+//! extensions, strict DER) and guards against a gap in them.
+
+use pki_types::{CertificateDer, TrustAnchor, UnixTime};
+use webpki::{EndEntityCert, KeyUsage};
+
+use crate::chain::Chain;
+use crate::code::Code;
+use crate::findings::Findings;
+use crate::input::Slot;
+use crate::signature;
+use crate::time::Timestamp;
+use crate::trust::TrustStore;
+
+/// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), content octets.
+const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+
+/// Codes whose presence already explains a webpki `UnknownIssuer`.
+const EXPLAINS_UNKNOWN_ISSUER: &[Code] = &[
+    Code::ChainRootMissing,
+    Code::ChainIssuerMissing,
+    Code::RootNotTrusted,
+    Code::SignatureInvalid,
+    Code::SignatureUnsupportedAlgorithm,
+    Code::SignatureWeakAlgorithm,
+];
+
+/// Runs webpki over the assembled chain and records what it rejects that chainvet's own
+/// checks did not already report.
+pub(crate) fn run(
+    slots: &[Slot],
+    chain: &Chain,
+    trust: &TrustStore,
+    at: Timestamp,
+    findings: &mut Findings<'_>,
+) {
+    let cert = |i: usize| slots[i].as_ref().ok();
+    let Some(leaf) = chain.leaf else { return };
+    let Some(leaf_cert) = cert(leaf) else { return };
+    if chain.path.len() < 2 && trust.is_empty() {
+        return; // nothing to anchor on: a lone certificate is reported by the chain checks
+    }
+
+    let leaf_der = CertificateDer::from(leaf_cert.der());
+    let ee = match EndEntityCert::try_from(&leaf_der) {
+        Ok(ee) => ee,
+        Err(e) => {
+            report(e, Some(leaf), findings);
+            return;
+        }
+    };
+
+    let anchor_ders: Vec<CertificateDer<'_>> = if trust.is_empty() {
+        // No trust store: anchor on the top of the assembled chain. This proves the chain
+        // is internally consistent, not that it is trusted.
+        chain
+            .path
+            .last()
+            .and_then(|&t| cert(t))
+            .map(|c| vec![CertificateDer::from(c.der())])
+            .unwrap_or_default()
+    } else {
+        trust
+            .anchors()
+            .iter()
+            .map(|c| CertificateDer::from(c.der()))
+            .collect()
+    };
+    let anchors: Vec<TrustAnchor<'_>> = anchor_ders
+        .iter()
+        .filter_map(|d| webpki::anchor_from_trusted_cert(d).ok())
+        .collect();
+    if anchors.is_empty() {
+        return;
+    }
+    let intermediates: Vec<CertificateDer<'_>> = chain
+        .path
+        .iter()
+        .skip(1)
+        .chain(chain.above_gap.iter())
+        .filter_map(|&i| cert(i))
+        .map(|c| CertificateDer::from(c.der()))
+        .collect();
+
+    // webpki applies the EKU rule to every certificate on the path, intermediates
+    // included, so "required" would reject CAs without an EKU extension. The leaf's
+    // mandatory clientAuth is chainvet's own profile check (policy
+    // `require_client_auth_eku`); webpki enforces "if present, must include".
+    let usage = KeyUsage::required_if_present(CLIENT_AUTH);
+    let time = UnixTime::since_unix_epoch(core::time::Duration::from_secs(at.unix_seconds_u64()));
+    if let Err(e) = ee.verify_for_usage(
+        signature::webpki_algorithms(),
+        &anchors,
+        &intermediates,
+        time,
+        usage,
+        None,
+        None,
+    ) {
+        report(e, None, findings);
+    }
+}
+
+fn report(error: webpki::Error, certificate: Option<usize>, findings: &mut Findings<'_>) {
+    use webpki::Error as E;
+    let (code, what) = match &error {
+        E::UnknownIssuer => {
+            if EXPLAINS_UNKNOWN_ISSUER.iter().any(|&c| findings.has(c)) {
+                return;
+            }
+            (
+                Code::ChainPathInvalid,
+                "no path from the leaf to a trust anchor",
+            )
+        }
+        E::CertExpired { .. } => (Code::ValidityExpired, "a certificate has expired"),
+        E::CertNotValidYet { .. } => (Code::ValidityNotYetValid, "a certificate is not valid yet"),
+        E::InvalidSignatureForPublicKey => (Code::SignatureInvalid, "a signature does not verify"),
+        E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            if findings.has(Code::SignatureWeakAlgorithm) || findings.has(Code::SignatureInvalid) {
+                return;
+            }
+            (
+                Code::SignatureUnsupportedAlgorithm,
+                "a signature algorithm is not supported",
+            )
+        }
+        E::CaUsedAsEndEntity => (Code::LeafIsCa, "the leaf is a CA certificate"),
+        E::EndEntityUsedAsCa => (
+            Code::CaNotCa,
+            "an end-entity certificate is used as an issuer",
+        ),
+        E::PathLenConstraintViolated => (
+            Code::CaPathLenExceeded,
+            "a path length constraint is violated",
+        ),
+        E::RequiredEkuNotFoundContext(_) => {
+            if findings.has(Code::LeafClientAuthMissing) {
+                return;
+            }
+            // The leaf passed chainvet's own EKU check, so an issuer's EKU excludes
+            // clientAuth: that CA may not issue client certificates.
+            (
+                Code::ChainPathInvalid,
+                "an issuing CA's extendedKeyUsage excludes clientAuth, so it may not issue client certificates",
+            )
+        }
+        E::NameConstraintViolation => (
+            Code::ChainNameConstraintsViolated,
+            "a name in the chain is outside an issuer's name constraints",
+        ),
+        E::UnsupportedCriticalExtension => (
+            Code::CertificateUnsupportedCriticalExtension,
+            "a certificate has a critical extension that is not understood",
+        ),
+        E::MaximumPathDepthExceeded => (
+            Code::ChainTooLong,
+            "the chain is deeper than path validation allows",
+        ),
+        E::BadDer
+        | E::BadDerTime
+        | E::TrailingData(_)
+        | E::MalformedExtensions
+        | E::ExtensionValueInvalid
+        | E::UnsupportedCertVersion
+        | E::InvalidSerialNumber
+        | E::EmptyEkuExtension
+        | E::InvalidCertValidity
+        | E::MalformedNameConstraint
+        | E::MalformedDnsIdentifier => (
+            Code::CertificateMalformed,
+            "a certificate is not strictly valid DER X.509",
+        ),
+        _ => (Code::ChainPathInvalid, "path validation failed"),
+    };
+    if findings.has(code) {
+        return;
+    }
+    let message = format!("rustls-webpki path validation rejected the chain: {what} ({error:?})");
+    let hint = match code {
+        Code::ChainNameConstraintsViolated => {
+            "The leaf's names are outside what the issuing CA may certify: ask your CA to re-issue it with permitted names."
+        }
+        Code::CertificateUnsupportedCriticalExtension => {
+            "Have the certificate re-issued without the unsupported critical extension."
+        }
+        Code::CertificateMalformed => {
+            "Export the certificates again from their source; one is not valid DER."
+        }
+        _ => "Get a correct chain from your CA; chainvet's other findings may name the cause.",
+    };
+    findings.add(code, certificate, message, hint);
+}

@@ -1,0 +1,200 @@
+//! `Policy`: plain data with documented defaults, loadable from TOML or JSON.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::certificate::{Curve, KeyAlgorithm};
+use crate::code::Code;
+use crate::report::Severity;
+
+/// What to do with findings of one code, overriding its default severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Report as an error (rejects).
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Report as info.
+    Info,
+    /// Do not report at all.
+    Off,
+}
+
+impl Level {
+    /// The severity, or `None` for `Off`.
+    pub const fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+/// Every rule the validator applies. Plain data: build it with `Policy::default()` (the
+/// mTLS onboarding profile) and change fields, or load it from TOML/JSON. Unknown keys
+/// are rejected so a typo never silently weakens a policy.
+///
+/// Numeric limits use `0` for "off" so every knob can be turned off from TOML, which has
+/// no null.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Largest input accepted, in bytes (`input.too_large`). Default 1 MiB.
+    pub max_input_bytes: usize,
+    /// Most certificates a bundle may hold (`chain.too_long`). Default 10.
+    pub max_certificates: usize,
+    /// Minimum leaf lifetime, notBefore to notAfter, in days (`validity.too_short`).
+    /// Default 180; 0 turns it off.
+    pub leaf_min_lifetime_days: u32,
+    /// Maximum leaf lifetime in days (`validity.too_long`). Default 0 (no maximum).
+    pub leaf_max_lifetime_days: u32,
+    /// Warn when the leaf expires within this many days (`validity.expires_soon`).
+    /// Default 30; 0 turns it off.
+    pub renewal_window_days: u32,
+    /// Smallest RSA modulus in bits, any certificate (`key.rsa_too_small`). Default 2048;
+    /// 0 turns it off.
+    pub rsa_min_bits: u32,
+    /// EC curves allowed (`key.curve_not_allowed`). Default P-256, P-384, P-521.
+    pub allowed_curves: Vec<Curve>,
+    /// Key algorithms allowed (`key.algorithm_not_allowed`). Default rsa, ec, ed25519.
+    pub allowed_key_algorithms: Vec<KeyAlgorithm>,
+    /// The leaf must carry an extendedKeyUsage with clientAuth
+    /// (`leaf.client_auth_missing`). Default true. When false, a leaf without the
+    /// extension passes, but one whose EKU excludes clientAuth still fails.
+    pub require_client_auth_eku: bool,
+    /// A PEM file of trusted root certificates. When set, the chain must end at one of
+    /// them (`root.not_trusted`). A relative path is resolved against the policy file.
+    pub trust_store: Option<PathBuf>,
+    /// Per-code severity overrides, e.g. `"validity.too_short" = "warning"` or
+    /// `"chain.root_missing" = "off"`.
+    pub severity: BTreeMap<Code, Level>,
+}
+
+/// One MiB, the default input limit.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::mtls_client()
+    }
+}
+
+impl Policy {
+    /// The default: onboarding of mTLS client certificates, as payment and API gateways
+    /// demand it (complete leaf-to-root chain, clientAuth, 180-day minimum lifetime,
+    /// RSA >= 2048, NIST curves, no SHA-1).
+    pub fn mtls_client() -> Policy {
+        Policy {
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            max_certificates: 10,
+            leaf_min_lifetime_days: 180,
+            leaf_max_lifetime_days: 0,
+            renewal_window_days: 30,
+            rsa_min_bits: 2048,
+            allowed_curves: vec![Curve::P256, Curve::P384, Curve::P521],
+            allowed_key_algorithms: vec![
+                KeyAlgorithm::Rsa,
+                KeyAlgorithm::Ec,
+                KeyAlgorithm::Ed25519,
+            ],
+            require_client_auth_eku: true,
+            trust_store: None,
+            severity: BTreeMap::new(),
+        }
+    }
+
+    /// Parses a policy from TOML. Missing keys take their defaults.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        toml::from_str(text).map_err(|e| PolicyError(format!("invalid policy TOML: {e}")))
+    }
+
+    /// Parses a policy from JSON. Missing keys take their defaults.
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        serde_json::from_str(text).map_err(|e| PolicyError(format!("invalid policy JSON: {e}")))
+    }
+
+    /// Parses TOML or JSON, telling them apart by the first non-blank character.
+    pub fn from_text(text: &str) -> Result<Policy, PolicyError> {
+        if text.trim_start().starts_with('{') {
+            Policy::from_json(text)
+        } else {
+            Policy::from_toml(text)
+        }
+    }
+
+    /// Loads a policy file (TOML, or JSON if it starts with `{`), resolving a relative
+    /// `trust_store` against the file's directory.
+    pub fn from_file(path: &std::path::Path) -> Result<Policy, PolicyError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PolicyError(format!("cannot read policy {}: {e}", path.display())))?;
+        let mut policy = Policy::from_text(&text)
+            .map_err(|e| PolicyError(format!("{}: {}", path.display(), e.0)))?;
+        if let (Some(store), Some(dir)) = (&policy.trust_store, path.parent())
+            && store.is_relative()
+        {
+            policy.trust_store = Some(dir.join(store));
+        }
+        Ok(policy)
+    }
+
+    /// The severity a finding of `code` gets, or `None` when it is turned off.
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
+        match self.severity.get(&code) {
+            Some(level) => level.severity(),
+            None => Some(code.default_severity()),
+        }
+    }
+
+    /// The policy as TOML text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A policy that cannot be loaded, with what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError(pub String);
+
+impl core::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_defaults_and_rejects_typos() {
+        let p = Policy::from_toml(
+            "leaf_min_lifetime_days = 0\nallowed_curves = [\"P-256\"]\n[severity]\n\"chain.root_missing\" = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.leaf_min_lifetime_days, 0);
+        assert_eq!(p.allowed_curves, vec![Curve::P256]);
+        assert_eq!(p.severity_of(Code::ChainRootMissing), None);
+        assert_eq!(p.rsa_min_bits, 2048);
+
+        let err = Policy::from_toml("rsa_min_bit = 1024").unwrap_err();
+        assert!(err.0.contains("rsa_min_bit"), "{err}");
+        assert!(err.0.contains("line 1"), "{err}");
+        let err = Policy::from_toml("[severity]\n\"chain.nope\" = \"off\"").unwrap_err();
+        assert!(err.0.contains("chain.nope"), "{err}");
+    }
+
+    #[test]
+    fn json_and_toml_agree_and_round_trip() {
+        let p = Policy::from_text("{\"rsa_min_bits\": 3072}").unwrap();
+        assert_eq!(p.rsa_min_bits, 3072);
+        let again = Policy::from_toml(&p.to_toml()).unwrap();
+        assert_eq!(again, p);
+    }
+}
