@@ -56,7 +56,7 @@ const BLOCKING: &[Code] = &[
 impl Validator {
     /// Repairs `input` (see the module documentation), validating at `at`.
     pub fn fix_at(&self, input: &[u8], at: Timestamp) -> Result<Fixed, FixRefused> {
-        let analysis = self.analyze_pem(input, at);
+        let analysis = self.analyze_pem(input, &crate::validator::Options::at(at));
         let report = analysis.report;
         let reasons: Vec<String> = report
             .findings

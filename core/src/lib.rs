@@ -36,4 +36,4 @@ pub use policy::{Level, Policy, PolicyError};
 pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity};
 pub use time::Timestamp;
 pub use trust::TrustStore;
-pub use validator::Validator;
+pub use validator::{Options, Validator};

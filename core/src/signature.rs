@@ -144,15 +144,45 @@ pub enum VerifyError {
     },
 }
 
+/// A public key as signature verification needs it: the SPKI's algorithm identifier
+/// content octets and the subjectPublicKey bits.
+#[derive(Debug, Clone, Copy)]
+pub struct SignerKey<'a> {
+    /// Content octets of the SubjectPublicKeyInfo's algorithm identifier.
+    pub algorithm: &'a [u8],
+    /// The subjectPublicKey bits.
+    pub key: &'a [u8],
+}
+
+impl<'a> SignerKey<'a> {
+    /// Splits a DER SubjectPublicKeyInfo (tag and length included).
+    pub fn from_spki(spki: &'a [u8]) -> Result<SignerKey<'a>, der::Error> {
+        let parts = crate::certificate::raw::split_spki(spki)?;
+        Ok(SignerKey {
+            algorithm: parts.algorithm,
+            key: parts.public_key,
+        })
+    }
+
+    /// The key of a certificate.
+    pub fn of(cert: &'a Certificate) -> SignerKey<'a> {
+        SignerKey {
+            algorithm: cert.spki_algorithm_id(),
+            key: cert.public_key_bits(),
+        }
+    }
+}
+
 /// Verifies `signature` over `message`, made with the algorithm whose identifier content
-/// is `signature_alg_id`, by the key of `signer`.
+/// is `signature_alg_id`, by `signer`. The one place chainvet verifies a signature:
+/// certificate links, CSRs and OCSP responses all come through here.
 pub fn verify(
     signature_alg_id: &[u8],
-    signer: &Certificate,
+    signer: SignerKey<'_>,
     message: &[u8],
     signature: &[u8],
 ) -> Result<&'static Algorithm, VerifyError> {
-    let key_alg = signer.spki_algorithm_id();
+    let key_alg = signer.algorithm;
     let mut sig_known = false;
     for candidate in ALGORITHMS {
         if candidate.signature_alg_id.as_ref() != signature_alg_id {
@@ -163,14 +193,15 @@ pub fn verify(
             continue;
         }
         return candidate
-            .verify_signature(signer.public_key_bits(), message, signature)
+            .verify_signature(signer.key, message, signature)
             .map(|()| *candidate)
             .map_err(|_| VerifyError::Invalid);
     }
     if sig_known {
         Err(VerifyError::KeyMismatch {
             algorithm: algorithm_name(signature_alg_id),
-            key: signer.public_key().to_string(),
+            key: crate::certificate::PublicKey::from_spki_parts(signer.algorithm, signer.key)
+                .to_string(),
         })
     } else {
         Err(VerifyError::UnsupportedAlgorithm(algorithm_name(
@@ -186,7 +217,7 @@ pub fn verify_issued_by(
 ) -> Result<&'static Algorithm, VerifyError> {
     verify(
         child.signature_algorithm_id(),
-        issuer,
+        SignerKey::of(issuer),
         child.tbs(),
         child.signature(),
     )

@@ -21,6 +21,26 @@ pub struct Validator {
     trust: TrustStore,
 }
 
+/// Per-call inputs beyond the certificates themselves. `Options::default()` validates
+/// now with nothing else supplied.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// Validation time; `None` means now.
+    pub at: Option<Timestamp>,
+}
+
+impl Options {
+    /// Options that validate at `at`.
+    pub fn at(at: Timestamp) -> Options {
+        Options { at: Some(at) }
+    }
+
+    fn time(&self) -> Timestamp {
+        self.at.unwrap_or_else(Timestamp::now)
+    }
+}
+
 /// Everything one validation found, before it is turned into a `Report`.
 pub(crate) struct Analysis {
     pub(crate) slots: Vec<Slot>,
@@ -65,34 +85,45 @@ impl Validator {
 
     /// Vets a PEM bundle now.
     pub fn validate(&self, input: &[u8]) -> Report {
-        self.validate_at(input, Timestamp::now())
+        self.validate_with(input, &Options::default())
     }
 
     /// Vets a PEM bundle at the given time.
     pub fn validate_at(&self, input: &[u8], at: Timestamp) -> Report {
-        self.analyze_pem(input, at).report
+        self.validate_with(input, &Options::at(at))
+    }
+
+    /// Vets a PEM bundle with per-call options.
+    pub fn validate_with(&self, input: &[u8], options: &Options) -> Report {
+        self.analyze_pem(input, options).report
     }
 
     /// Vets a list of DER certificates, leaf first, as a TLS stack hands over the peer's
     /// chain (e.g. OpenSSL's `SSL_get_peer_cert_chain`).
     pub fn validate_der_at(&self, certificates: &[&[u8]], at: Timestamp) -> Report {
-        let mut findings = Findings::new(&self.policy);
-        let slots = input::read_der_list(certificates, &self.policy, &mut findings);
-        self.finish(slots, at, findings).report
+        self.validate_der_with(certificates, &Options::at(at))
     }
 
-    pub(crate) fn analyze_pem(&self, input: &[u8], at: Timestamp) -> Analysis {
+    /// Vets a list of DER certificates, leaf first, with per-call options.
+    pub fn validate_der_with(&self, certificates: &[&[u8]], options: &Options) -> Report {
+        let mut findings = Findings::new(&self.policy);
+        let slots = input::read_der_list(certificates, &self.policy, &mut findings);
+        self.finish(slots, options, findings).report
+    }
+
+    pub(crate) fn analyze_pem(&self, input: &[u8], options: &Options) -> Analysis {
         let mut findings = Findings::new(&self.policy);
         let slots = input::read_pem(input, &self.policy, &mut findings);
-        self.finish(slots, at, findings)
+        self.finish(slots, options, findings)
     }
 
     fn finish(
         &self,
         slots: Option<Vec<Slot>>,
-        at: Timestamp,
+        options: &Options,
         mut findings: Findings<'_>,
     ) -> Analysis {
+        let at = options.time();
         let slots = slots.unwrap_or_default();
         let mut chain = Chain::default();
         if slots.len() > self.policy.max_certificates {

@@ -98,8 +98,8 @@ const ID_RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.11
 const SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 
 impl PublicKey {
-    /// Reads the key from an SPKI's algorithm identifier content and key bits.
-    pub(crate) fn from_spki_parts(algorithm_value: &[u8], key_bits: &[u8]) -> PublicKey {
+    /// Reads the key from an SPKI's algorithm identifier content octets and key bits.
+    pub fn from_spki_parts(algorithm_value: &[u8], key_bits: &[u8]) -> PublicKey {
         let Some(alg) = decode_algorithm(algorithm_value) else {
             return PublicKey::Other("undecodable algorithm identifier".into());
         };
