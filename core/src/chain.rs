@@ -63,6 +63,38 @@ pub(crate) struct Chain {
 }
 
 impl Chain {
+    /// A chain built elsewhere (trust-store mode): `path` is leaf first and ends at the
+    /// trust anchor when `anchored`; every other slot of `slots` is unrelated.
+    pub(crate) fn from_path(slots: &[Slot], path: Vec<usize>, anchored: bool) -> Chain {
+        let mut roles: Vec<Role> = slots
+            .iter()
+            .map(|s| {
+                if s.is_ok() {
+                    Role::Unrelated
+                } else {
+                    Role::Malformed
+                }
+            })
+            .collect();
+        for (pos, &i) in path.iter().enumerate() {
+            roles[i] = if pos == 0 {
+                Role::Leaf
+            } else if anchored && pos + 1 == path.len() {
+                Role::Root
+            } else {
+                Role::Intermediate
+            };
+        }
+        Chain {
+            leaf: path.first().copied(),
+            leaf_reason: "the presented certificate is the leaf".to_owned(),
+            ends_at_root: anchored,
+            roles,
+            path,
+            ..Chain::default()
+        }
+    }
+
     /// The issuer chosen for certificate `i` and how it links.
     pub(crate) fn link_of(&self, i: usize) -> Option<&(usize, Link)> {
         self.links.get(&i)
@@ -311,18 +343,7 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
         if is_top && chain.ends_at_root {
             continue; // a root's self-signature carries no trust: exempt from the hash rule
         }
-        if signature::is_weak(c.signature_algorithm_id()) {
-            findings.add(
-                Code::SignatureWeakAlgorithm,
-                Some(i),
-                format!(
-                    "{} is signed with {}, a broken hash algorithm",
-                    c.describe(i),
-                    signature::algorithm_name(c.signature_algorithm_id())
-                ),
-                "Have the certificate re-issued with a SHA-256 (or stronger) signature.",
-            );
-        }
+        report_weak_signature(i, c, findings);
         let Some((p, link)) = chain.link_of(i) else {
             continue;
         };
@@ -359,6 +380,23 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
             }
             Link::Unverifiable(_) => {}
         }
+    }
+}
+
+/// `signature.weak_algorithm` for a certificate whose signature (made by its issuer)
+/// hashes with MD5 or SHA-1. Callers exempt a root's self-signature.
+pub(crate) fn report_weak_signature(i: usize, c: &Certificate, findings: &mut Findings<'_>) {
+    if signature::is_weak(c.signature_algorithm_id()) {
+        findings.add(
+            Code::SignatureWeakAlgorithm,
+            Some(i),
+            format!(
+                "{} is signed with {}, a broken hash algorithm",
+                c.describe(i),
+                signature::algorithm_name(c.signature_algorithm_id())
+            ),
+            "Have the certificate re-issued with a SHA-256 (or stronger) signature.",
+        );
     }
 }
 

@@ -1,14 +1,19 @@
-//! Policy checks over the assembled chain: validity and lifetime, keys, and the X.509
-//! profile of leaf and issuers.
+//! Policy checks over the assembled chain: validity and lifetime, keys, the X.509
+//! profile of leaf and issuers, and (when the policy asks) RFC 5280 / CA/B conformance.
 
+mod conformance;
 mod keys;
 mod profile;
 mod validity;
+
+pub use conformance::Conformance;
+pub(crate) use conformance::is_mailbox;
 
 use crate::chain::Chain;
 use crate::findings::Findings;
 use crate::input::Slot;
 use crate::policy::Policy;
+use crate::presented::Usage;
 use crate::time::Timestamp;
 
 /// What every check needs.
@@ -17,6 +22,8 @@ pub(crate) struct Context<'a, 'p> {
     pub(crate) chain: &'a Chain,
     pub(crate) policy: &'a Policy,
     pub(crate) at: Timestamp,
+    /// What the leaf is validated for (bundle mode: client authentication).
+    pub(crate) usage: Usage,
     pub(crate) findings: &'a mut Findings<'p>,
 }
 
@@ -38,4 +45,5 @@ pub(crate) fn run(ctx: &mut Context<'_, '_>) {
     validity::check(ctx);
     keys::check(ctx);
     profile::check(ctx);
+    conformance::check(ctx);
 }

@@ -42,6 +42,26 @@ impl<'p> Findings<'p> {
         self.list.iter().any(|f| f.code == code)
     }
 
+    /// Whether any recorded finding is an error.
+    pub(crate) fn has_error(&self) -> bool {
+        self.list
+            .iter()
+            .any(|f| f.severity == crate::report::Severity::Error)
+    }
+
+    /// How many recorded findings are errors.
+    pub(crate) fn error_count(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|f| f.severity == crate::report::Severity::Error)
+            .count()
+    }
+
+    /// Takes over findings recorded elsewhere under the same policy.
+    pub(crate) fn append(&mut self, more: Vec<Finding>) {
+        self.list.extend(more);
+    }
+
     pub(crate) fn into_vec(self) -> Vec<Finding> {
         self.list
     }

@@ -150,6 +150,7 @@ impl Validator {
                 chain: &chain,
                 policy: &self.policy,
                 at,
+                usage: crate::presented::Usage::ClientAuth,
                 findings: &mut findings,
             });
             path_validation::run(&slots, &chain, &self.trust, at, &mut findings);
@@ -204,7 +205,7 @@ impl Validator {
     }
 }
 
-fn info(index: usize, cert: &Certificate, chain: &Chain) -> CertificateInfo {
+pub(crate) fn info(index: usize, cert: &Certificate, chain: &Chain) -> CertificateInfo {
     CertificateInfo {
         index,
         role: chain

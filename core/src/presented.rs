@@ -1,0 +1,680 @@
+//! Trust-store mode: the certificate a peer presented, an unordered pool of
+//! intermediates and the configured trust anchors, as a TLS gateway (or the x509-limbo
+//! suite) sees them. rustls-webpki builds the path; chainvet's policy checks judge every
+//! complete path it finds (webpki's `verify_path` hook), so path building backtracks past
+//! a path the policy rejects just as it does past a bad signature. Findings use the same
+//! codes as bundle mode; bundle-order findings do not apply.
+//!
+//! Certificate indices in the report count the leaf as 0, then the intermediates in the
+//! order given, then (last) the trust anchor that ended the path.
+
+use std::cell::RefCell;
+use std::net::IpAddr;
+
+use der::Decode;
+use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+use webpki::{EndEntityCert, KeyUsage, VerifiedPath};
+use x509_cert::certificate::Raw;
+use x509_cert::crl::CertificateList;
+
+use crate::certificate::Certificate;
+use crate::chain::{self, Chain};
+use crate::checks;
+use crate::code::Code;
+use crate::findings::Findings;
+use crate::input::Slot;
+use crate::path_validation;
+use crate::report::{ChainSummary, Finding, Report};
+use crate::signature;
+use crate::time::Timestamp;
+use crate::validator::{Validator, info};
+
+/// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), content octets.
+const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+/// id-kp-serverAuth (1.3.6.1.5.5.7.3.1), content octets.
+const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+
+/// Most signature checks the diagnosis of a failed validation spends walking the pool
+/// (webpki's own path building has its own budget of 100, from Go CVE-2018-16875).
+const DIAGNOSIS_SIGNATURE_BUDGET: usize = 32;
+
+/// What the leaf is validated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Usage {
+    /// TLS client authentication (mTLS at a gateway): EKU clientAuth.
+    #[default]
+    ClientAuth,
+    /// TLS server authentication: EKU serverAuth.
+    ServerAuth,
+}
+
+impl Usage {
+    fn eku(self) -> &'static [u8] {
+        match self {
+            Usage::ClientAuth => CLIENT_AUTH,
+            Usage::ServerAuth => SERVER_AUTH,
+        }
+    }
+}
+
+/// A name the leaf must be valid for, matched against its subjectAltName.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerName {
+    /// A DNS name (wildcards in the certificate match per RFC 6125).
+    Dns(String),
+    /// An IP address (iPAddress entries only, never the common name).
+    Ip(IpAddr),
+    /// An email address (rfc822Name entries; the domain compares case-insensitively).
+    Email(String),
+}
+
+/// A keyUsage bit the leaf must assert (when it carries a keyUsage extension at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUsageBit {
+    /// digitalSignature (0).
+    DigitalSignature,
+    /// contentCommitment, formerly nonRepudiation (1).
+    ContentCommitment,
+    /// keyEncipherment (2).
+    KeyEncipherment,
+    /// dataEncipherment (3).
+    DataEncipherment,
+    /// keyAgreement (4).
+    KeyAgreement,
+    /// keyCertSign (5).
+    KeyCertSign,
+    /// cRLSign (6).
+    CrlSign,
+    /// encipherOnly (7).
+    EncipherOnly,
+    /// decipherOnly (8).
+    DecipherOnly,
+}
+
+/// Per-call inputs of trust-store mode. `PresentedOptions::default()` validates now, for
+/// client authentication, with no expected name, no depth limit beyond webpki's and no
+/// CRLs.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct PresentedOptions {
+    /// Validation time; `None` means now.
+    pub at: Option<Timestamp>,
+    /// What the leaf is for.
+    pub usage: Usage,
+    /// Names the leaf must be valid for (every one of them).
+    pub peer_names: Vec<PeerName>,
+    /// Most intermediates between the leaf and the trust anchor (`chain.too_long`).
+    /// rustls-webpki never builds paths with more than 6.
+    pub max_depth: Option<usize>,
+    /// keyUsage bits the leaf must assert if it has a keyUsage extension.
+    pub key_usage: Vec<KeyUsageBit>,
+    /// DER certificate revocation lists: every certificate of the path whose issuer
+    /// published one here is checked against it (`revocation.revoked`); a CRL that does
+    /// not parse, is not signed by a CRL signer or is past its nextUpdate rejects
+    /// (`revocation.response_invalid`). Certificates without a CRL here are not checked.
+    pub crls: Vec<Vec<u8>>,
+}
+
+impl PresentedOptions {
+    /// Options that validate at `at` for `usage`.
+    pub fn new(at: Timestamp, usage: Usage) -> PresentedOptions {
+        PresentedOptions {
+            at: Some(at),
+            usage,
+            ..PresentedOptions::default()
+        }
+    }
+}
+
+/// The outcome of checking one complete path.
+struct Candidate {
+    slots_len: usize,
+    anchor: Option<Certificate>,
+    path: Vec<usize>,
+    findings: Vec<Finding>,
+    errors: usize,
+}
+
+impl Validator {
+    /// Validates the certificate a peer presented (`leaf`, DER) with an unordered pool of
+    /// `intermediates` (DER) against this validator's trust store. Without trust anchors
+    /// nothing validates (`root.not_trusted`).
+    pub fn validate_presented(
+        &self,
+        leaf: &[u8],
+        intermediates: &[&[u8]],
+        options: &PresentedOptions,
+    ) -> Report {
+        let at = options.at.unwrap_or_else(Timestamp::now);
+        let policy = self.policy();
+        let mut findings = Findings::new(policy);
+        let finish = |slots: Vec<Slot>, chain: Chain, findings: Findings<'_>| {
+            report(slots, chain, findings, at)
+        };
+
+        // Bounds first: a peer controls how many certificates it sends.
+        if policy.max_certificates > 0 && intermediates.len() + 1 > policy.max_certificates {
+            findings.add(
+                Code::ChainTooLong,
+                None,
+                format!(
+                    "the peer presented {} certificates; the policy allows at most {}",
+                    intermediates.len() + 1,
+                    policy.max_certificates
+                ),
+                "Send only the leaf and the intermediates of its own chain.",
+            );
+            return finish(Vec::new(), Chain::default(), findings);
+        }
+        let total: usize = leaf.len() + intermediates.iter().map(|c| c.len()).sum::<usize>();
+        if policy.max_input_bytes > 0 && total > policy.max_input_bytes {
+            findings.add(
+                Code::InputTooLarge,
+                None,
+                format!(
+                    "the certificates total {total} bytes, over the limit of {} bytes",
+                    policy.max_input_bytes
+                ),
+                "Send only the leaf and the intermediates of its own chain.",
+            );
+            return finish(Vec::new(), Chain::default(), findings);
+        }
+
+        let mut slots: Vec<Slot> = Vec::with_capacity(intermediates.len() + 2);
+        match Certificate::from_der(leaf.to_vec()) {
+            Ok(c) => slots.push(Ok(c)),
+            Err(e) => {
+                findings.add(
+                    Code::CertificateMalformed,
+                    Some(0),
+                    format!("certificate 0 (the leaf) is not a valid X.509 certificate: {e}"),
+                    "Check what the peer sent; it is not DER X.509.",
+                );
+                slots.push(Err(e.0));
+                return finish(slots, Chain::default(), findings);
+            }
+        }
+        for der in intermediates {
+            slots.push(Certificate::from_der(der.to_vec()).map_err(|e| e.0));
+        }
+
+        let trust = self.trust_store();
+        let anchor_ders: Vec<CertificateDer<'_>> = trust
+            .anchors()
+            .iter()
+            .map(|c| CertificateDer::from(c.der()))
+            .collect();
+        // Which trust-store certificate each webpki anchor came from.
+        let mut anchor_source = Vec::with_capacity(anchor_ders.len());
+        let mut anchors: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchor_ders.len());
+        for (i, der) in anchor_ders.iter().enumerate() {
+            if let Ok(a) = webpki::anchor_from_trusted_cert(der) {
+                anchors.push(a);
+                anchor_source.push(i);
+            }
+        }
+
+        let leaf_der = CertificateDer::from(leaf);
+        let ee = match EndEntityCert::try_from(&leaf_der) {
+            Ok(ee) => ee,
+            Err(e) => {
+                path_validation::report(e, Some(0), &mut findings);
+                let chain = Chain::from_path(&slots, vec![0], false);
+                return finish(slots, chain, findings);
+            }
+        };
+        check_names(&ee, &slots, &options.peer_names, &mut findings);
+        check_key_usage(&slots, &options.key_usage, &mut findings);
+
+        let (crls, crl_issuers) = parse_crls(&options.crls, &mut findings);
+        let crl_refs: Vec<&webpki::CertRevocationList<'_>> = crls.iter().collect();
+        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
+            .ok()
+            .map(|b| {
+                b.with_depth(webpki::RevocationCheckDepth::Chain)
+                    .with_status_policy(webpki::UnknownStatusPolicy::Allow)
+                    .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
+                    .build()
+            });
+
+        let pool: Vec<CertificateDer<'_>> = intermediates
+            .iter()
+            .map(|d| CertificateDer::from(*d))
+            .collect();
+        let accepted: RefCell<Option<Candidate>> = RefCell::new(None);
+        let rejected: RefCell<Option<Candidate>> = RefCell::new(None);
+        let judge = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
+            let anchor = anchors
+                .iter()
+                .position(|a| std::ptr::eq(a, path.anchor()))
+                .and_then(|k| anchor_source.get(k))
+                .map(|&src| trust.anchors()[src].clone());
+            let candidate = self.judge_path(&slots, path, anchor, options, &crl_issuers, at);
+            if candidate.errors == 0 {
+                *accepted.borrow_mut() = Some(candidate);
+                return Ok(());
+            }
+            let mut best = rejected.borrow_mut();
+            if best.as_ref().is_none_or(|b| candidate.errors < b.errors) {
+                *best = Some(candidate);
+            }
+            // Any error will do: webpki ranks it lowest and keeps looking.
+            Err(webpki::Error::UnknownIssuer)
+        };
+        let time =
+            UnixTime::since_unix_epoch(core::time::Duration::from_secs(at.unix_seconds_u64()));
+        let result = ee.verify_for_usage(
+            signature::webpki_algorithms(),
+            &anchors,
+            &pool,
+            time,
+            KeyUsage::required_if_present(options.usage.eku()),
+            revocation,
+            Some(&judge),
+        );
+
+        let webpki_error = result.err();
+        let candidate = match &webpki_error {
+            None => accepted.into_inner(),
+            Some(_) => rejected.into_inner(),
+        };
+        let chain = match candidate {
+            Some(c) => {
+                if let Some(anchor) = c.anchor {
+                    slots.truncate(c.slots_len);
+                    slots.push(Ok(anchor));
+                }
+                findings.append(c.findings);
+                Chain::from_path(&slots, c.path, true)
+            }
+            None => {
+                let error = webpki_error.clone().unwrap_or(webpki::Error::UnknownIssuer);
+                self.diagnose(&mut slots, error, options, at, &mut findings)
+            }
+        };
+        if webpki_error.is_some() && !findings.has_error() {
+            // A failed path search always rejects, whatever the findings say about it.
+            findings.add(
+                Code::ChainPathInvalid,
+                None,
+                format!(
+                    "no path from the leaf to a trust anchor passes validation ({:?})",
+                    webpki_error
+                ),
+                "Get a correct chain from your CA.",
+            );
+        }
+        finish(slots, chain, findings)
+    }
+
+    /// Runs the policy checks over one path webpki verified (signatures, validity of
+    /// the non-anchor certificates, name constraints, EKU chaining, revocation).
+    fn judge_path(
+        &self,
+        slots: &[Slot],
+        path: &VerifiedPath<'_>,
+        anchor: Option<Certificate>,
+        options: &PresentedOptions,
+        crl_issuers: &[Vec<u8>],
+        at: Timestamp,
+    ) -> Candidate {
+        let policy = self.policy();
+        let mut findings = Findings::new(policy);
+        let mut indices = vec![0];
+        for cert in path.intermediate_certificates() {
+            let der = cert.der();
+            // Position in the pool; slot 0 is the leaf.
+            match slots
+                .iter()
+                .skip(1)
+                .position(|s| matches!(s, Ok(c) if c.der() == der.as_ref()))
+            {
+                Some(p) => indices.push(p + 1),
+                None => {
+                    // webpki accepted a certificate chainvet cannot parse: fail closed.
+                    findings.add(
+                        Code::CertificateMalformed,
+                        None,
+                        "an intermediate on the path webpki built is not a certificate chainvet can parse",
+                        "Export the intermediate certificates again from their source.",
+                    );
+                    let errors = findings.error_count().max(1);
+                    return Candidate {
+                        slots_len: slots.len(),
+                        anchor: None,
+                        path: indices,
+                        findings: findings.into_vec(),
+                        errors,
+                    };
+                }
+            }
+        }
+        if let Some(max) = options.max_depth
+            && indices.len() - 1 > max
+        {
+            findings.add(
+                Code::ChainTooLong,
+                None,
+                format!(
+                    "the path has {} intermediate certificates; at most {max} are allowed",
+                    indices.len() - 1
+                ),
+                "Use a chain with fewer intermediate CAs.",
+            );
+        }
+
+        let mut local: Vec<Slot> = slots.to_vec();
+        let anchored = anchor.is_some();
+        if let Some(a) = &anchor {
+            indices.push(local.len());
+            local.push(Ok(a.clone()));
+        }
+        let chain = Chain::from_path(&local, indices.clone(), anchored);
+        run_checks(self, &local, &chain, options.usage, at, &mut findings);
+        check_crl_signers(&local, &chain, crl_issuers, &mut findings);
+        let errors = findings.error_count();
+        Candidate {
+            slots_len: slots.len(),
+            anchor,
+            path: indices,
+            findings: findings.into_vec(),
+            errors,
+        }
+    }
+
+    /// No path passed: walk from the leaf through the pool by name and signature to say
+    /// where the chain breaks, run the policy checks over what was found, and record
+    /// webpki's reason.
+    fn diagnose(
+        &self,
+        slots: &mut Vec<Slot>,
+        error: webpki::Error,
+        options: &PresentedOptions,
+        at: Timestamp,
+        findings: &mut Findings<'_>,
+    ) -> Chain {
+        let trust = self.trust_store();
+        let mut path = vec![0];
+        let mut budget = DIAGNOSIS_SIGNATURE_BUDGET;
+        let mut anchor = None;
+        while let Some(&cur) = path.last() {
+            let Ok(cert) = &slots[cur] else { break };
+            // An anchor that signed it; failing that, one with the issuer's name (whose
+            // signature webpki's error then explains), so its own checks still run.
+            if let Some(a) = trust.find_issuer(cert).or_else(|| {
+                trust
+                    .anchors()
+                    .iter()
+                    .find(|a| a.subject_raw() == cert.issuer_raw())
+            }) {
+                anchor = Some(a.clone());
+                break;
+            }
+            if trust.contains(cert) {
+                break;
+            }
+            if cert.is_self_issued() {
+                findings.add(
+                    Code::RootNotTrusted,
+                    Some(cur),
+                    format!(
+                        "the chain ends at {}, which is not in the trust store and was not issued by a certificate in it",
+                        cert.describe(cur)
+                    ),
+                    "Use a certificate from a CA this gateway trusts, or ask the operator to add your root to the trust store.",
+                );
+                break;
+            }
+            let mut next = None;
+            for (j, slot) in slots.iter().enumerate().skip(1) {
+                let Ok(parent) = slot else { continue };
+                if path.contains(&j) || parent.subject_raw() != cert.issuer_raw() {
+                    continue;
+                }
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if signature::verify_issued_by(cert, parent).is_ok() {
+                    next = Some(j);
+                    break;
+                }
+            }
+            match next {
+                Some(j) if path.len() <= 8 => path.push(j),
+                Some(_) => break,
+                None => {
+                    findings.add(
+                        Code::ChainIssuerMissing,
+                        Some(cur),
+                        format!(
+                            "{} was issued by {}, which is neither among the intermediates presented nor in the trust store",
+                            cert.describe(cur),
+                            cert.issuer_string()
+                        ),
+                        "Send the intermediate certificates of your chain along with the leaf.",
+                    );
+                    break;
+                }
+            }
+        }
+        for (j, slot) in slots.iter().enumerate().skip(1) {
+            if let Err(e) = slot {
+                findings.add(
+                    Code::CertificateMalformed,
+                    Some(j),
+                    format!("certificate {j} is not a valid X.509 certificate: {e}"),
+                    "Check what the peer sent; it is not DER X.509.",
+                );
+            }
+        }
+        let anchored = anchor.is_some();
+        if let Some(a) = anchor {
+            path.push(slots.len());
+            slots.push(Ok(a));
+        }
+        let chain = Chain::from_path(slots, path, anchored);
+        run_checks(self, slots, &chain, options.usage, at, findings);
+        path_validation::report(error, None, findings);
+        chain
+    }
+}
+
+/// The shared policy checks, plus the weak-hash rule on every signature the path relies
+/// on (the anchor's own self-signature carries no trust and is exempt).
+fn run_checks(
+    validator: &Validator,
+    slots: &[Slot],
+    chain: &Chain,
+    usage: Usage,
+    at: Timestamp,
+    findings: &mut Findings<'_>,
+) {
+    let anchored = chain.ends_at_root;
+    for (pos, &i) in chain.path.iter().enumerate() {
+        if anchored && pos + 1 == chain.path.len() {
+            continue;
+        }
+        if let Ok(c) = &slots[i] {
+            chain::report_weak_signature(i, c, findings);
+        }
+    }
+    checks::run(&mut checks::Context {
+        slots,
+        chain,
+        policy: validator.policy(),
+        at,
+        usage,
+        findings,
+    });
+}
+
+fn check_names(
+    ee: &EndEntityCert<'_>,
+    slots: &[Slot],
+    names: &[PeerName],
+    findings: &mut Findings<'_>,
+) {
+    let Some(Ok(leaf)) = slots.first() else {
+        return;
+    };
+    for name in names {
+        let ok = match name {
+            PeerName::Dns(dns) => ServerName::try_from(dns.as_str())
+                .is_ok_and(|n| ee.verify_is_valid_for_subject_name(&n).is_ok()),
+            PeerName::Ip(ip) => ee
+                .verify_is_valid_for_subject_name(&ServerName::IpAddress((*ip).into()))
+                .is_ok(),
+            PeerName::Email(mail) => leaf
+                .extensions()
+                .email_addresses
+                .iter()
+                .any(|m| email_matches(m, mail)),
+        };
+        if !ok {
+            let (kind, value) = match name {
+                PeerName::Dns(d) => ("DNS name", d.clone()),
+                PeerName::Ip(ip) => ("IP address", ip.to_string()),
+                PeerName::Email(m) => ("email address", m.clone()),
+            };
+            findings.add(
+                Code::LeafNameMismatch,
+                Some(0),
+                format!(
+                    "the leaf, {}, is not valid for the {kind} {value}: its subjectAltName does not list it",
+                    leaf.describe(0)
+                ),
+                format!("Use a certificate issued for {value} (in its subjectAltName)."),
+            );
+        }
+    }
+}
+
+/// RFC 5280 4.2.1.6 / RFC 5321: the local part compares exactly, the domain
+/// case-insensitively.
+fn email_matches(presented: &str, expected: &str) -> bool {
+    match (presented.rsplit_once('@'), expected.rsplit_once('@')) {
+        (Some((pl, pd)), Some((el, ed))) => {
+            pl == el && pd.eq_ignore_ascii_case(ed) && checks::is_mailbox(presented)
+        }
+        _ => false,
+    }
+}
+
+fn check_key_usage(slots: &[Slot], wanted: &[KeyUsageBit], findings: &mut Findings<'_>) {
+    let Some(Ok(leaf)) = slots.first() else {
+        return;
+    };
+    let Some(bits) = leaf.extensions().key_usage_bits else {
+        return;
+    };
+    for &bit in wanted {
+        let mask = 1u16 << (bit as u16);
+        if bits & mask == 0 {
+            findings.add(
+                Code::ChainPathInvalid,
+                Some(0),
+                format!(
+                    "the leaf, {}, has a keyUsage without {bit:?}, which this validation requires",
+                    leaf.describe(0)
+                ),
+                format!("Use a certificate whose keyUsage includes {bit:?}."),
+            );
+        }
+    }
+}
+
+/// The CRLs webpki can use, with the issuer name (content octets) of each. A CRL that
+/// does not parse or lacks the CRL number RFC 5280 5.2.3 requires is reported and left
+/// out, which rejects the validation.
+fn parse_crls(
+    crls: &[Vec<u8>],
+    findings: &mut Findings<'_>,
+) -> (Vec<webpki::CertRevocationList<'static>>, Vec<Vec<u8>>) {
+    let mut out = Vec::with_capacity(crls.len());
+    let mut issuers = Vec::with_capacity(crls.len());
+    for (n, der) in crls.iter().enumerate() {
+        let crl = match webpki::OwnedCertRevocationList::from_der(der) {
+            Ok(crl) => crl,
+            Err(e) => {
+                findings.add(
+                    Code::RevocationResponseInvalid,
+                    None,
+                    format!("CRL {n} cannot be used: {e:?}"),
+                    "Fetch the CRL again from the CA; it must be a DER version 2 CRL.",
+                );
+                continue;
+            }
+        };
+        let has_number = CertificateList::<Raw>::from_der(der).is_ok_and(|list| {
+            list.tbs_cert_list
+                .crl_extensions
+                .iter()
+                .flatten()
+                .any(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_CRL_NUMBER)
+        });
+        if !has_number {
+            findings.add(
+                Code::RevocationResponseInvalid,
+                None,
+                format!("CRL {n} has no CRL number, which RFC 5280 5.2.3 requires; it is not used"),
+                "Have the CA publish a CRL with the cRLNumber extension.",
+            );
+            continue;
+        }
+        let list = webpki::CertRevocationList::from(crl);
+        issuers.push(list.issuer().to_vec());
+        out.push(list);
+    }
+    (out, issuers)
+}
+
+/// RFC 5280 6.3.3 (f): a CRL issuer whose certificate has a keyUsage must assert
+/// cRLSign. rustls-webpki checks this for intermediates, not for the trust anchor.
+fn check_crl_signers(
+    slots: &[Slot],
+    chain: &Chain,
+    crl_issuers: &[Vec<u8>],
+    findings: &mut Findings<'_>,
+) {
+    for &i in &chain.path {
+        let Ok(cert) = &slots[i] else { continue };
+        let signs_crl = crl_issuers
+            .iter()
+            .any(|issuer| issuer == cert.subject_raw());
+        let bits = cert.extensions().key_usage_bits;
+        if signs_crl && bits.is_some_and(|b| b & (1 << 6) == 0) {
+            findings.add(
+                Code::RevocationResponseInvalid,
+                Some(i),
+                format!(
+                    "a CRL is issued by {}, whose keyUsage lacks cRLSign, so the CRL cannot be trusted",
+                    cert.describe(i)
+                ),
+                "CRLs must be signed by a key whose certificate asserts cRLSign: ask the CA for a correctly issued CRL.",
+            );
+        }
+    }
+}
+
+fn report(slots: Vec<Slot>, chain: Chain, findings: Findings<'_>, at: Timestamp) -> Report {
+    let findings = findings.into_vec();
+    let certificates = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.as_ref().ok().map(|c| info(i, c, &chain)))
+        .collect();
+    Report {
+        accepted: !findings
+            .iter()
+            .any(|f| f.severity == crate::report::Severity::Error),
+        findings,
+        certificates,
+        chain: ChainSummary {
+            leaf: chain.leaf,
+            leaf_reason: chain.leaf_reason.clone(),
+            path: chain.path.clone(),
+        },
+        validated_at: at.to_rfc3339(),
+    }
+}
