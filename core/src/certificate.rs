@@ -17,6 +17,12 @@ pub use public_key::{Curve, KeyAlgorithm, PublicKey};
 
 use crate::time::Timestamp;
 
+/// Most extensions a certificate may carry. RFC 5280 defines 17 certificate extensions and
+/// real certificates carry about 10; the bound keeps the duplicate-extension checks
+/// (quadratic in the count) cheap on a hostile certificate that packs a megabyte with
+/// tiny extensions.
+pub const MAX_EXTENSIONS: usize = 100;
+
 /// A certificate decoded once, with byte ranges into its DER for the parts that are
 /// compared or verified as received.
 #[derive(Debug, Clone)]
@@ -79,7 +85,14 @@ impl Certificate {
         let validity = tbs.validity();
         let not_before = Timestamp::from_x509(validity.not_before);
         let not_after = Timestamp::from_x509(validity.not_after);
-        let extensions = Extensions::decode(tbs.extensions().map(|e| &e[..]).unwrap_or(&[]));
+        let list = tbs.extensions().map(|e| &e[..]).unwrap_or(&[]);
+        if list.len() > MAX_EXTENSIONS {
+            return Err(MalformedCertificate(format!(
+                "{} extensions, more than the {MAX_EXTENSIONS} chainvet reads",
+                list.len()
+            )));
+        }
+        let extensions = Extensions::decode(list);
         let public_key = PublicKey::from_spki_parts(spki_parts.algorithm, spki_parts.public_key);
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der);
         let mut sha256 = [0u8; 32];

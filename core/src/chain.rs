@@ -12,6 +12,11 @@ use crate::report::Role;
 use crate::signature::{self, VerifyError};
 use crate::trust::TrustStore;
 
+/// Most signature checks one analysis spends on candidate links: the figure rustls-webpki
+/// takes from the fix for Go CVE-2018-16875 (quadratic chain building). A default bundle
+/// (10 certificates, all with one name) needs at most 90.
+pub(crate) const LINK_SIGNATURE_BUDGET: usize = 100;
+
 /// How a certificate relates to the issuer chosen for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Link {
@@ -184,6 +189,10 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             Some(Link::Verified | Link::Unverifiable(_))
         )
     };
+    // Candidate links are verified pairwise: a bundle of same-named certificates costs
+    // n * (n - 1) signature checks, so the checks are budgeted.
+    let mut budget = LINK_SIGNATURE_BUDGET;
+    let mut exhausted = false;
     for &c in &live {
         if is_root(c, &self_sig) {
             continue;
@@ -198,6 +207,11 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             {
                 continue;
             }
+            if budget == 0 {
+                exhausted = true;
+                break;
+            }
+            budget -= 1;
             let link = Link::from_result(signature::verify_issued_by(child, parent));
             let better = match &best {
                 None => true,
@@ -215,6 +229,17 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
         if let Some(b) = best {
             chain.links.insert(c, b);
         }
+    }
+
+    if exhausted {
+        findings.add(
+            Code::ChainBudgetExceeded,
+            None,
+            format!(
+                "the bundle holds so many certificates with matching names that chainvet stopped after {LINK_SIGNATURE_BUDGET} signature checks"
+            ),
+            "Send only the leaf, its intermediates and the root, each once.",
+        );
     }
 
     // The leaf: a certificate no other certificate in the bundle was issued by.

@@ -399,13 +399,18 @@ impl Validator {
         let mut anchor = None;
         while let Some(&cur) = path.last() {
             let Ok(cert) = &slots[cur] else { break };
-            // An anchor that signed it; failing that, one with the issuer's name (whose
-            // signature webpki's error then explains), so its own checks still run.
+            // An anchor that signed it; failing that, one with the issuer's name whose
+            // signature chainvet cannot check (webpki's error then says why), so the
+            // anchor's own checks still run. A same-named anchor with another key is not
+            // the issuer.
             if let Some(a) = trust.find_issuer(cert).or_else(|| {
-                trust
-                    .anchors()
-                    .iter()
-                    .find(|a| a.subject_raw() == cert.issuer_raw())
+                trust.anchors().iter().find(|a| {
+                    a.subject_raw() == cert.issuer_raw()
+                        && !matches!(
+                            signature::verify_issued_by(cert, a),
+                            Err(signature::VerifyError::Invalid)
+                        )
+                })
             }) {
                 anchor = Some(a.clone());
                 break;
