@@ -182,8 +182,12 @@ fn human_output_is_one_line_per_finding_plus_hint_and_uncoloured_when_piped() {
         "{text}"
     );
     assert!(lines[1].trim_start().starts_with("hint: "), "{text}");
+    assert!(
+        lines[2].starts_with("note: certificate 2 was taken as the leaf: "),
+        "{text}"
+    );
     assert_eq!(
-        lines[2],
+        lines[3],
         "samples/reversed.pem: rejected: 1 error(s), 0 warning(s)"
     );
 
