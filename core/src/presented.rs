@@ -128,7 +128,6 @@ impl PresentedOptions {
 
 /// The outcome of checking one complete path.
 struct Candidate {
-    slots_len: usize,
     anchor: Option<Certificate>,
     path: Vec<usize>,
     findings: Vec<Finding>,
@@ -243,13 +242,22 @@ impl Validator {
             .collect();
         let accepted: RefCell<Option<Candidate>> = RefCell::new(None);
         let rejected: RefCell<Option<Candidate>> = RefCell::new(None);
+        // The anchor of each candidate path is appended for its checks and taken off again.
+        let shared_slots = RefCell::new(slots);
         let judge = |path: &VerifiedPath<'_>| -> Result<(), webpki::Error> {
             let anchor = anchors
                 .iter()
                 .position(|a| std::ptr::eq(a, path.anchor()))
                 .and_then(|k| anchor_source.get(k))
                 .map(|&src| trust.anchors()[src].clone());
-            let candidate = self.judge_path(&slots, path, anchor, options, &crl_issuers, at);
+            let candidate = self.judge_path(
+                &mut shared_slots.borrow_mut(),
+                path,
+                anchor,
+                options,
+                &crl_issuers,
+                at,
+            );
             if candidate.errors == 0 {
                 *accepted.borrow_mut() = Some(candidate);
                 return Ok(());
@@ -274,6 +282,7 @@ impl Validator {
         );
 
         let webpki_error = result.err();
+        let mut slots = shared_slots.into_inner();
         let candidate = match &webpki_error {
             None => accepted.into_inner(),
             Some(_) => rejected.into_inner(),
@@ -281,7 +290,6 @@ impl Validator {
         let chain = match candidate {
             Some(c) => {
                 if let Some(anchor) = c.anchor {
-                    slots.truncate(c.slots_len);
                     slots.push(Ok(anchor));
                 }
                 findings.append(c.findings);
@@ -311,7 +319,7 @@ impl Validator {
     /// the non-anchor certificates, name constraints, EKU chaining, revocation).
     fn judge_path(
         &self,
-        slots: &[Slot],
+        slots: &mut Vec<Slot>,
         path: &VerifiedPath<'_>,
         anchor: Option<Certificate>,
         options: &PresentedOptions,
@@ -340,7 +348,6 @@ impl Validator {
                     );
                     let errors = findings.error_count().max(1);
                     return Candidate {
-                        slots_len: slots.len(),
                         anchor: None,
                         path: indices,
                         findings: findings.into_vec(),
@@ -363,18 +370,21 @@ impl Validator {
             );
         }
 
-        let mut local: Vec<Slot> = slots.to_vec();
         let anchored = anchor.is_some();
-        if let Some(a) = &anchor {
-            indices.push(local.len());
-            local.push(Ok(a.clone()));
+        if let Some(a) = anchor {
+            indices.push(slots.len());
+            slots.push(Ok(a));
         }
-        let chain = Chain::from_path(&local, indices.clone(), anchored);
-        run_checks(self, &local, &chain, options.usage, at, &mut findings);
-        check_crl_signers(&local, &chain, crl_issuers, &mut findings);
+        let chain = Chain::from_path(slots, indices.clone(), anchored);
+        run_checks(self, slots, &chain, options.usage, at, &mut findings);
+        check_crl_signers(slots, &chain, crl_issuers, &mut findings);
         let errors = findings.error_count();
+        let anchor = if anchored {
+            slots.pop().and_then(Result::ok)
+        } else {
+            None
+        };
         Candidate {
-            slots_len: slots.len(),
             anchor,
             path: indices,
             findings: findings.into_vec(),
@@ -681,5 +691,20 @@ fn report(slots: Vec<Slot>, chain: Chain, findings: Findings<'_>, at: Timestamp)
             path: chain.path.clone(),
         },
         validated_at: at.to_rfc3339(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_local_part_is_exact_and_domain_case_insensitive() {
+        assert!(email_matches("User@Example.COM", "User@example.com"));
+        assert!(!email_matches("user@example.com", "User@example.com"));
+        assert!(email_matches("*@example.com", "*@example.com"));
+        assert!(!email_matches("**@example.com", "*@example.com"));
+        assert!(!email_matches("a@b@example.com", "b@example.com"));
+        assert!(!email_matches("example.com", "example.com"));
     }
 }
