@@ -201,3 +201,120 @@ fn run(
         context,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chainvet_testkit::{Chain, Spec, at};
+
+    use super::*;
+
+    /// A limbo testcase for `leaf` issued by the standard chain's intermediate.
+    fn case(id: &str, kind: &str, leaf: Spec, extra: serde_json::Value) -> Testcase {
+        let chain = Chain::standard().with_leaf(leaf);
+        let time = Timestamp(at()).to_rfc3339();
+        let mut json = serde_json::json!({
+            "id": id, "description": "", "validation_kind": kind,
+            "trusted_certs": [chain.certs[2].pem()],
+            "untrusted_intermediates": [chain.certs[1].pem()],
+            "peer_certificate": chain.certs[0].pem(),
+            "validation_time": time, "signature_algorithms": [], "key_usage": [],
+            "extended_key_usage": [], "expected_result": "SUCCESS", "expected_peer_names": [],
+        });
+        if let (Some(obj), Some(more)) = (json.as_object_mut(), extra.as_object()) {
+            obj.extend(more.clone());
+        }
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn server_leaf(eku: bool) -> Spec {
+        let mut spec = Spec::leaf("example.com");
+        spec.dns_names = vec!["example.com".into()];
+        spec.eku = if eku {
+            vec![chainvet_testkit::rcgen::ExtendedKeyUsagePurpose::ServerAuth]
+        } else {
+            Vec::new()
+        };
+        spec
+    }
+
+    #[test]
+    fn client_cases_validate_client_authentication() {
+        let profiles = Profiles::new();
+        let r = evaluate(
+            &case(
+                "rfc5280::c",
+                "CLIENT",
+                Spec::leaf("client"),
+                serde_json::json!({}),
+            ),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Success, "{:?}", r.context);
+        // A server certificate presented for client authentication fails.
+        let r = evaluate(
+            &case(
+                "rfc5280::s",
+                "CLIENT",
+                server_leaf(true),
+                serde_json::json!({}),
+            ),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Failure);
+        assert!(
+            r.context
+                .unwrap_or_default()
+                .contains("leaf.client_auth_missing")
+        );
+    }
+
+    #[test]
+    fn the_namespace_picks_the_profile() {
+        let profiles = Profiles::new();
+        let names =
+            serde_json::json!({"expected_peer_name": {"kind": "DNS", "value": "example.com"}});
+        // No EKU: fine for RFC 5280, not for the CA/B Baseline Requirements.
+        let r = evaluate(
+            &case("rfc5280::x", "SERVER", server_leaf(false), names.clone()),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Success, "{:?}", r.context);
+        let r = evaluate(
+            &case("webpki::x", "SERVER", server_leaf(false), names.clone()),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Failure);
+        let r = evaluate(
+            &case("webpki::y", "SERVER", server_leaf(true), names),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Success, "{:?}", r.context);
+        let wrong =
+            serde_json::json!({"expected_peer_name": {"kind": "DNS", "value": "other.example"}});
+        let r = evaluate(
+            &case("webpki::z", "SERVER", server_leaf(true), wrong),
+            &profiles,
+        );
+        assert!(r.context.unwrap_or_default().contains("leaf.name_mismatch"));
+    }
+
+    #[test]
+    fn unsupported_requests_are_skipped_with_a_reason() {
+        let profiles = Profiles::new();
+        let eku = serde_json::json!({"extended_key_usage": ["codeSigning"]});
+        let r = evaluate(&case("a::b", "SERVER", server_leaf(true), eku), &profiles);
+        assert_eq!(r.actual_result, Outcome::Skipped);
+        let psl = serde_json::json!({"features": ["pedantic-public-suffix-wildcard"]});
+        let r = evaluate(&case("a::c", "SERVER", server_leaf(true), psl), &profiles);
+        assert_eq!(r.actual_result, Outcome::Skipped);
+        assert!(r.context.unwrap_or_default().contains("Public Suffix"));
+        let bad_ip =
+            serde_json::json!({"expected_peer_name": {"kind": "IP", "value": "300.1.1.1"}});
+        let r = evaluate(
+            &case("a::d", "SERVER", server_leaf(true), bad_ip),
+            &profiles,
+        );
+        assert_eq!(r.actual_result, Outcome::Failure);
+        assert!(r.context.unwrap_or_default().contains("does not parse"));
+    }
+}
