@@ -37,6 +37,24 @@ impl<'p> Findings<'p> {
         }
     }
 
+    /// Records an error that no severity override can lower or turn off: for verdicts
+    /// the policy must not be able to waive (trust-store mode without a trusted path).
+    pub(crate) fn add_unwaivable(
+        &mut self,
+        code: Code,
+        certificate: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.list.push(Finding {
+            code,
+            severity: crate::report::Severity::Error,
+            certificate,
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
     /// Whether a finding with this code was recorded (for any certificate).
     pub(crate) fn has(&self, code: Code) -> bool {
         self.list.iter().any(|f| f.code == code)

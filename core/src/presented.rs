@@ -217,7 +217,8 @@ impl Validator {
         let ee = match EndEntityCert::try_from(&leaf_der) {
             Ok(ee) => ee,
             Err(e) => {
-                path_validation::report(e, Some(0), &mut findings);
+                path_validation::report(e.clone(), Some(0), &mut findings);
+                reject_anyway(&mut findings, &e);
                 let chain = Chain::from_path(&slots, vec![0], false);
                 return finish(slots, chain, findings);
             }
@@ -300,17 +301,8 @@ impl Validator {
                 self.diagnose(&mut slots, error, options, at, &mut findings)
             }
         };
-        if webpki_error.is_some() && !findings.has_error() {
-            // A failed path search always rejects, whatever the findings say about it.
-            findings.add(
-                Code::ChainPathInvalid,
-                None,
-                format!(
-                    "no path from the leaf to a trust anchor passes validation ({:?})",
-                    webpki_error
-                ),
-                "Get a correct chain from your CA.",
-            );
+        if let Some(e) = &webpki_error {
+            reject_anyway(&mut findings, e);
         }
         finish(slots, chain, findings)
     }
@@ -492,6 +484,20 @@ impl Validator {
         run_checks(self, slots, &chain, options.usage, at, findings);
         path_validation::report(error, None, findings);
         chain
+    }
+}
+
+/// A failed path search always rejects, even when the policy turned off (or downgraded)
+/// the codes that explain it: then `chain.path_invalid` is recorded as an error whatever
+/// its override says.
+fn reject_anyway(findings: &mut Findings<'_>, error: &webpki::Error) {
+    if !findings.has_error() {
+        findings.add_unwaivable(
+            Code::ChainPathInvalid,
+            None,
+            format!("no path from the leaf to a trust anchor passes validation ({error:?})"),
+            "Get a correct chain from your CA.",
+        );
     }
 }
 

@@ -241,3 +241,35 @@ fn the_rfc5280_profile_reports_nonconforming_certificates() {
     let report = validate(Policy::default(), &[root], leaf, &[inter], &client());
     assert!(report.accepted, "{:#?}", report.findings);
 }
+
+#[test]
+fn turning_codes_off_never_accepts_a_chain_without_a_trusted_path() {
+    let chain = Chain::standard();
+    let [leaf, inter, root] = &chain.certs[..] else {
+        panic!("three certificates")
+    };
+    let other_root = self_signed(Spec::ca("Elsewhere Root").key(KeyKind::P256, 14));
+    let mut policy = Policy::default();
+    for code in [
+        Code::RootNotTrusted,
+        Code::ChainIssuerMissing,
+        Code::ChainPathInvalid,
+    ] {
+        policy.severity.insert(code, chainvet::Level::Off);
+    }
+    let report = validate(
+        policy.clone(),
+        &[&other_root],
+        leaf,
+        &[inter, root],
+        &client(),
+    );
+    assert!(!report.accepted, "{:#?}", report.findings);
+    assert!(report.errors().any(|f| f.code == Code::ChainPathInvalid));
+    // Downgrading the explanation to a warning does not accept either.
+    policy
+        .severity
+        .insert(Code::ChainPathInvalid, chainvet::Level::Warning);
+    let report = validate(policy, &[&other_root], leaf, &[inter, root], &client());
+    assert!(!report.accepted, "{:#?}", report.findings);
+}
