@@ -398,6 +398,7 @@ impl Validator {
         let trust = self.trust_store();
         let mut path = vec![0];
         let mut budget = DIAGNOSIS_SIGNATURE_BUDGET;
+        let mut exhausted = false;
         let mut anchor = None;
         while let Some(&cur) = path.last() {
             let Ok(cert) = &slots[cur] else { break };
@@ -439,6 +440,7 @@ impl Validator {
                     continue;
                 }
                 if budget == 0 {
+                    exhausted = true;
                     break;
                 }
                 budget -= 1;
@@ -449,6 +451,8 @@ impl Validator {
             }
             match next {
                 Some(j) if path.len() <= 8 => path.push(j),
+                // Out of budget: the issuer may be there; webpki's error says what failed.
+                None if exhausted => break,
                 Some(_) => break,
                 None => {
                     findings.add(
