@@ -660,10 +660,14 @@ pub(crate) fn check(
     } else {
         String::new()
     };
-    let hint = format!(
-        "Connect with the certificate registered for {whose}, or register this one first (up to {} can be active during a rotation).",
-        binding.max_active.max(1)
-    );
+    let hint = if binding.max_active > 0 {
+        format!(
+            "Connect with the certificate registered for {whose}, or register this one first (up to {} can be active during a rotation).",
+            binding.max_active
+        )
+    } else {
+        format!("Connect with the certificate registered for {whose}, or register this one first.")
+    };
     let r = reg.registered();
     let mut add = |code: Code, message: String, hint: &str| {
         findings.add(
