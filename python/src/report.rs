@@ -328,9 +328,10 @@ impl Chain {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "<Chain leaf={:?} path={:?}>",
-            self.inner.leaf, self.inner.path
-        )
+        let leaf = self
+            .inner
+            .leaf
+            .map_or_else(|| "None".to_owned(), |i| i.to_string());
+        format!("<Chain leaf={leaf} path={:?}>", self.inner.path)
     }
 }

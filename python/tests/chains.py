@@ -71,8 +71,10 @@ def certificate(
     client_auth: bool = True,
     san: Optional[str] = "client.example.com",
     hash_algorithm: Any = "default",
+    authority_key: Optional[PrivateKey] = None,
 ) -> x509.Certificate:
-    """One certificate; self-signed when `issuer`/`issuer_key` are omitted."""
+    """One certificate; self-signed when `issuer`/`issuer_key` are omitted. The
+    authorityKeyIdentifier names `authority_key` (default: the signing key)."""
     issuer = issuer if issuer is not None else subject
     issuer_key = issuer_key if issuer_key is not None else subject_key
     builder = (
@@ -87,7 +89,9 @@ def certificate(
             x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()), critical=False
         )
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                (authority_key or issuer_key).public_key()
+            ),
             critical=False,
         )
     )

@@ -3,9 +3,23 @@
 import os
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal, Protocol, Union
+from typing import Any, Literal, Protocol, Union, final
 
 __version__: str
+__all__ = [
+    "CertificateInfo",
+    "Chain",
+    "Finding",
+    "FixRefused",
+    "InternalError",
+    "Policy",
+    "PolicyError",
+    "Repair",
+    "Report",
+    "Validator",
+    "__version__",
+    "fix",
+]
 
 class _DerEncodable(Protocol):
     """A certificate object such as ``cryptography.x509.Certificate``."""
@@ -13,11 +27,11 @@ class _DerEncodable(Protocol):
     def public_bytes(self, encoding: Any, /) -> bytes: ...
 
 _Certificate = Union[_DerEncodable, bytes, bytearray]
-Data = Union[
+_Data = Union[
     bytes, bytearray, str, os.PathLike[str], os.PathLike[bytes], _DerEncodable, Sequence[_Certificate]
 ]
-Severity = Literal["error", "warning", "info"]
-Role = Literal["leaf", "intermediate", "root", "duplicate", "unrelated", "malformed"]
+_Severity = Literal["error", "warning", "info"]
+_Role = Literal["leaf", "intermediate", "root", "duplicate", "unrelated", "malformed"]
 
 class PolicyError(ValueError):
     """A policy or trust store that cannot be used."""
@@ -31,10 +45,11 @@ class FixRefused(ValueError):
 class InternalError(RuntimeError):
     """A bug in chainvet (a Rust panic), caught so it cannot take the host process down."""
 
+@final
 class Policy:
     """Every rule the validator applies; ``Policy()`` is the mTLS onboarding default."""
 
-    def __init__(self, **knobs: Any) -> None: ...
+    def __new__(cls, **knobs: Any) -> Policy: ...
     @staticmethod
     def from_toml(text: str) -> Policy: ...
     @staticmethod
@@ -66,25 +81,27 @@ class Policy:
     def trust_store(self) -> Union[str, None]: ...
     @property
     def severity(self) -> dict[str, str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class Validator:
     """Vets certificate bundles against one policy; immutable, shareable between threads."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         policy: Union[Policy, None] = None,
         *,
         trust_store: Union[bytes, str, os.PathLike[str], Sequence[_Certificate], None] = None,
-    ) -> None: ...
+    ) -> Validator: ...
     @property
     def policy(self) -> Policy: ...
     @property
     def trust_anchors(self) -> int: ...
-    def validate(self, data: Data, at: Union[datetime, None] = None) -> Report: ...
-    def fix(self, data: Data, at: Union[datetime, None] = None) -> bytes: ...
-    def repair(self, data: Data, at: Union[datetime, None] = None) -> Repair: ...
+    def validate(self, data: _Data, at: Union[datetime, None] = None) -> Report: ...
+    def fix(self, data: _Data, at: Union[datetime, None] = None) -> bytes: ...
+    def repair(self, data: _Data, at: Union[datetime, None] = None) -> Repair: ...
 
+@final
 class Repair:
     """A repaired bundle with the changes made and the validation of the result."""
 
@@ -95,6 +112,7 @@ class Repair:
     @property
     def report(self) -> Report: ...
 
+@final
 class Report:
     """The result of vetting one input."""
 
@@ -114,13 +132,14 @@ class Report:
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self, *, indent: Union[int, None] = None) -> str: ...
 
+@final
 class Finding:
     """One problem (or remark) about the input."""
 
     @property
     def code(self) -> str: ...
     @property
-    def severity(self) -> Severity: ...
+    def severity(self) -> _Severity: ...
     @property
     def certificate(self) -> Union[int, None]: ...
     @property
@@ -128,15 +147,16 @@ class Finding:
     @property
     def hint(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class CertificateInfo:
     """A summary of one certificate of the input."""
 
     @property
     def index(self) -> int: ...
     @property
-    def role(self) -> Role: ...
+    def role(self) -> _Role: ...
     @property
     def subject(self) -> str: ...
     @property
@@ -158,8 +178,9 @@ class CertificateInfo:
     @property
     def self_signed(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class Chain:
     """The chain assembled from the input."""
 
@@ -169,6 +190,6 @@ class Chain:
     def leaf_reason(self) -> str: ...
     @property
     def path(self) -> list[int]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
-def fix(data: Data, *, policy: Union[Policy, None] = None, at: Union[datetime, None] = None) -> bytes: ...
+def fix(data: _Data, *, policy: Union[Policy, None] = None, at: Union[datetime, None] = None) -> bytes: ...
