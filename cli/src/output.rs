@@ -56,6 +56,13 @@ pub(crate) fn print_report(report: &Report, name: &str) {
     print!("{}", render(report, &style));
     let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if let Some(leaf) = report.chain.leaf.filter(|&l| l != 0) {
+        // The leaf is not where a reader would look for it: say which one was taken.
+        println!(
+            "note: certificate {leaf} was taken as the leaf: {}",
+            report.chain.leaf_reason
+        );
+    }
     let leaf = report
         .chain
         .leaf

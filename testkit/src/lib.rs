@@ -313,6 +313,8 @@ pub fn fixture(name: &str) -> &'static str {
         "rsa1024-key" => include_str!("../fixtures/rsa1024-key.pem"),
         "rsa1024-ca" => include_str!("../fixtures/rsa1024-ca.pem"),
         "unused-private-key" => include_str!("../fixtures/unused-private-key.pem"),
+        "encrypted-private-key" => include_str!("../fixtures/encrypted-private-key.pem"),
+        "ed448-ca" => include_str!("../fixtures/ed448-ca.pem"),
         other => panic!("no fixture {other}"),
     }
 }
