@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
 venv="$work/venv/bin"
 "$venv/pip" install --quiet --upgrade pip
-"$venv/pip" install --quiet "maturin>=1.7,<2" pytest mypy cryptography
+# Versions the suite was written against (a new major release should be a deliberate
+# update, not a red CI run).
+"$venv/pip" install --quiet "maturin>=1.7,<2" "pytest>=8,<10" "mypy==2.*" "cryptography>=48,<51"
 
 echo "--- pip install ./python"
 "$venv/pip" install --quiet ./python
@@ -30,7 +32,10 @@ echo "--- import check outside the source tree"
 (cd "$work" && "$venv/python" -c 'import chainvet, sys; print("chainvet", chainvet.__version__, "from", chainvet.__file__); sys.exit(not chainvet.Validator().validate(b"").findings)')
 
 echo "--- mypy.stubtest chainvet._native"
-(cd python && "$venv/python" -m mypy.stubtest chainvet._native --allowlist stubtest-allowlist.txt)
+(cd python && MYPY_CACHE_DIR="$work/mypy-cache" "$venv/python" -m mypy.stubtest chainvet._native --allowlist stubtest-allowlist.txt)
+
+echo "--- mypy --strict (the tests and the benchmark type-check against the stubs)"
+(cd python && "$venv/python" -m mypy --strict --cache-dir "$work/mypy-cache" tests bench)
 
 echo "--- pytest"
 (cd python && "$venv/python" -m pytest -q -p no:cacheprovider tests)

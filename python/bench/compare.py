@@ -27,7 +27,7 @@ import statistics
 import sys
 import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -49,7 +49,7 @@ def per_call_us(fn: Callable[[], object], seconds: float) -> float:
         if time.perf_counter() - t > seconds / 20:
             break
         n *= 2
-    samples = []
+    samples: list[float] = []
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline or len(samples) < 5:
         t = time.perf_counter()
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
-    results: dict = {"chainvet": chainvet.__version__, "cpus": os.cpu_count(), "rows": []}
+    results: dict[str, Any] = {"chainvet": chainvet.__version__, "cpus": os.cpu_count(), "rows": []}
     at = chains.NOW
     for label, kinds in (("RSA-2048", ("rsa2048",) * 3), ("P-256", ("p256",) * 3)):
         chain = chains.chain(kinds, slot=42)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -32,7 +32,7 @@ def key(kind: str, slot: int = 0) -> PrivateKey:
     """A private key of `kind`, the same one for the same (kind, slot)."""
     if kind.startswith("rsa"):
         return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
-    curves = {
+    curves: dict[str, Callable[[], ec.EllipticCurve]] = {
         "p256": ec.SECP256R1,
         "p384": ec.SECP384R1,
         "p521": ec.SECP521R1,

@@ -38,6 +38,9 @@ def test_tzinfo_that_returns_no_offset_counts_as_naive() -> None:
         def dst(self, d: object) -> None:
             return None
 
+        def tzname(self, d: object) -> None:
+            return None
+
     with pytest.raises(ValueError, match="naive"):
         RELAXED.validate(BUNDLE, at=dt.datetime(2026, 1, 1, tzinfo=Floating()))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import chains
 import pytest
@@ -46,7 +46,7 @@ VALUES = [
     "Example GmbH", "a,b", "a+b", 'say "hi"', "back\\slash", "<tag>", "semi;colon", "#first",
     " leading space", "trailing space ", "Müller & Söhne", "東京", "x=y", "-", "O'Brien",
 ]
-HASHES = [hashes.SHA256, hashes.SHA384, hashes.SHA512]
+HASHES: list[Callable[[], hashes.HashAlgorithm]] = [hashes.SHA256, hashes.SHA384, hashes.SHA512]
 SERIALS = [1, 0x7F, 0x80, 0xFF, 0x100, 0x0ABC, 2**63, 2**64 - 1, 2**151, 2**152 - 1, 2**158, 2**159 - 1]
 
 

@@ -50,7 +50,7 @@ def csr() -> bytes:
     request = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(name("client-1"))
-        .sign(LEAF_KEY, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(LEAF_KEY, hashes.SHA256())
     )
     return request.public_bytes(serialization.Encoding.PEM)
 
@@ -107,7 +107,7 @@ def unknown_critical_extension() -> bytes:
         .add_extension(
             x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
         )
-        .sign(INTERMEDIATE_KEY, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(INTERMEDIATE_KEY, hashes.SHA256())
     )
     return pem([leaf, INTERMEDIATE, ROOT])
 
@@ -127,7 +127,7 @@ def name_constraints_violated() -> bytes:
             x509.NameConstraints(permitted_subtrees=[x509.DNSName("example.org")], excluded_subtrees=None),
             critical=True,
         )
-        .sign(root_key, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(root_key, hashes.SHA256())
     )
     leaf = certificate(name("client-1"), LEAF_KEY, root.subject, root_key, san="client.example.com")
     return pem([leaf, root])
@@ -150,7 +150,7 @@ def other_root_validator() -> chainvet.Validator:
 # without naming the certificate, even when the index is known.
 UNNAMED_IN_CORE = {"certificate.unsupported_critical_extension"}
 
-Case = tuple[str, Callable[[], Any], dict, Optional[int]]
+Case = tuple[str, Callable[[], Any], dict[str, Any], Optional[int]]
 
 # (code, make the input, policy knobs, index of the certificate the finding names)
 CASES: list[Case] = [
@@ -214,7 +214,9 @@ CASES: list[Case] = [
 @pytest.mark.parametrize(
     "code,make,knobs,index", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
-def test_finding_through_python(code: str, make: Callable[[], bytes], knobs: dict, index: Optional[int]) -> None:
+def test_finding_through_python(
+    code: str, make: Callable[[], bytes], knobs: dict[str, Any], index: Optional[int]
+) -> None:
     validator = chainvet.Validator(chainvet.Policy(**knobs))
     report = validator.validate(make(), at=NOW)
     found = [f for f in report.findings if f.code == code]

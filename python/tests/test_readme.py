@@ -15,7 +15,7 @@ def python_section_code() -> str:
     section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
     assert len(blocks) == 1
-    return blocks[0]
+    return str(blocks[0])
 
 
 def test_readme_example_runs() -> None:
