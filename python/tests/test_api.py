@@ -299,3 +299,16 @@ class TestFix:
 def test_version() -> None:
     assert chainvet.__version__.count(".") == 2
     assert set(chainvet.__all__) <= set(dir(chainvet))
+
+
+def test_everything_public_has_a_docstring() -> None:
+    missing = []
+    for name in chainvet.__all__:
+        obj = getattr(chainvet, name)
+        if name != "__version__" and not (obj.__doc__ or "").strip():
+            missing.append(name)
+        if isinstance(obj, type):
+            for attr, value in vars(obj).items():
+                if not attr.startswith("_") and not (getattr(value, "__doc__", "") or "").strip():
+                    missing.append(f"{name}.{attr}")
+    assert missing == []
