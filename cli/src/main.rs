@@ -24,6 +24,9 @@ enum Command {
     /// Write the bundle repaired: leaf-to-root order, duplicates, unrelated
     /// certificates, text and private keys dropped.
     Fix(cmd::fix::Args),
+    /// Revocation status of every certificate (OCSP or CRL), where it came from and
+    /// how long it is valid.
+    Revocation(cmd::revocation::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fix(args) => cmd::fix::run(args),
+        Command::Revocation(args) => cmd::revocation::run(args),
     };
     match result {
         Ok(code) => code,

@@ -452,7 +452,11 @@ impl Run<'_, '_, '_> {
                         let crl = match Crl::from_bytes(&bytes) {
                             Ok(crl) => crl,
                             Err(e) => {
-                                return Fetched::Invalid(url.to_owned(), e.to_string(), Method::Crl);
+                                return Fetched::Invalid(
+                                    url.to_owned(),
+                                    e.to_string(),
+                                    Method::Crl,
+                                );
                             }
                         };
                         // Caching verifies the signature, once.

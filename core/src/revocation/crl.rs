@@ -247,7 +247,7 @@ impl Crl {
                 let entry = reader
                     .sequence(|r| {
                         let serial_tlv = r.tlv_bytes()?;
-                        if Tag::peek(&mut SliceReader::new(serial_tlv)?)? != Tag::Integer {
+                        if Tag::peek(&SliceReader::new(serial_tlv)?)? != Tag::Integer {
                             return Err(der::Error::from(der::ErrorKind::Failed));
                         }
                         let serial = value_of(serial_tlv)?;

@@ -81,7 +81,7 @@ pub(crate) fn parse(response: &[u8]) -> Result<Parsed<'_>, Error> {
         .sequence(|r| {
             let oid = ObjectIdentifier::decode(r)?;
             let octets = r.tlv_bytes()?;
-            if Tag::peek(&mut SliceReader::new(octets)?)? != Tag::OctetString {
+            if Tag::peek(&SliceReader::new(octets)?)? != Tag::OctetString {
                 return Err(der::Error::from(der::ErrorKind::Failed));
             }
             Ok::<_, der::Error>((oid, value_of(octets)?))
@@ -150,7 +150,7 @@ fn check_critical(extensions: Option<&Extensions>) -> Result<(), Error> {
 /// Who signed the response.
 enum Signer {
     Issuer,
-    Delegated(Certificate),
+    Delegated(Box<Certificate>),
 }
 
 impl<'a> Parsed<'a> {
@@ -240,7 +240,7 @@ impl<'a> Parsed<'a> {
                 responder.not_after()
             )));
         }
-        Ok(Signer::Delegated(responder))
+        Ok(Signer::Delegated(Box::new(responder)))
     }
 
     fn nonce(&self) -> Option<&OctetString> {
