@@ -45,6 +45,7 @@ pub struct Options {
     pub offline: bool,
     /// Send a random nonce in fetched OCSP requests and require the response to echo
     /// it. Off by default: many responders serve pre-signed responses without one.
+    /// Cached answers (fetched with a nonce earlier) are still used.
     pub ocsp_nonce: bool,
 }
 

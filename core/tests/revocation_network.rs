@@ -136,11 +136,17 @@ fn responder_down_soft_warns_hard_rejects() {
 #[test]
 fn silent_responder_times_out_within_the_policy_timeout() {
     let pki = Pki::new();
-    pki.server.set_behaviour(Behaviour::Silent);
-    for (mode, severity) in [
-        (Mode::SoftFail, Severity::Warning),
-        (Mode::HardFail, Severity::Error),
+    for (behaviour, mode, severity) in [
+        (Behaviour::Silent, Mode::SoftFail, Severity::Warning),
+        (Behaviour::Silent, Mode::HardFail, Severity::Error),
+        // Headers arrive, the body never does: the deadline covers the body too.
+        (
+            Behaviour::StallAfterHeaders,
+            Mode::HardFail,
+            Severity::Error,
+        ),
     ] {
+        pki.server.set_behaviour(behaviour);
         let v = validator_with(|p| {
             p.revocation.mode = mode;
             p.revocation.timeout_ms = 700;

@@ -149,6 +149,8 @@ pub enum Behaviour {
     Openssl(OcspOptions),
     /// Accept the connection, read the request, never answer.
     Silent,
+    /// Send the status line, headers and a few body bytes, then stall.
+    StallAfterHeaders,
     /// Answer 200 with these bytes, whatever was asked.
     Fixed(Vec<u8>),
     /// Answer with this HTTP status and no body.
@@ -339,6 +341,15 @@ fn handle(mut stream: TcpStream, state: Arc<State>) {
                 .unwrap_or(Behaviour::Openssl(OcspOptions::default()));
             match behaviour {
                 Behaviour::Silent => {
+                    while !state.stop.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
+                Behaviour::StallAfterHeaders => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: 1000\r\n\r\n\x30\x82",
+                    );
+                    let _ = stream.flush();
                     while !state.stop.load(Ordering::SeqCst) {
                         std::thread::sleep(Duration::from_millis(20));
                     }

@@ -283,3 +283,113 @@ impl Cache {
         *self.write() = Inner::default();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::revocation::status::{CertStatus, Method};
+
+    fn certs(n: usize) -> (Certificate, Vec<Certificate>) {
+        let chain = chainvet_testkit::Chain::standard();
+        let issuer = Certificate::from_der(chain.certs[1].der.clone()).unwrap();
+        let leaves = (0..n)
+            .map(|i| {
+                let mut spec = chainvet_testkit::Spec::leaf("Cached");
+                spec.serial = Some(vec![0x40, u8::try_from(i).unwrap()]);
+                let leaf = chainvet_testkit::issue(spec, &chain.certs[1]);
+                Certificate::from_der(leaf.der).unwrap()
+            })
+            .collect();
+        (issuer, leaves)
+    }
+
+    fn cached(valid_until: i64, response_len: usize) -> CachedOcsp {
+        CachedOcsp {
+            answer: Answer {
+                status: CertStatus::Good,
+                method: Method::Ocsp,
+                this_update: Timestamp(0),
+                next_update: Some(Timestamp(valid_until)),
+                produced_at: None,
+                valid_until: Timestamp(valid_until),
+                signer: "CN=Test".to_owned(),
+            },
+            responder: "http://ocsp.example".to_owned(),
+            response: vec![0u8; response_len].into(),
+        }
+    }
+
+    #[test]
+    fn bounded_in_entries_evicting_what_goes_stale_first() {
+        let (issuer, leaves) = certs(3);
+        let cache = Cache::new(2, 1 << 20);
+        cache.insert_ocsp(&leaves[0], &issuer, cached(300, 10), Timestamp(10));
+        cache.insert_ocsp(&leaves[1], &issuer, cached(100, 10), Timestamp(10));
+        cache.insert_ocsp(&leaves[2], &issuer, cached(200, 10), Timestamp(10));
+        assert_eq!(cache.len(), 2);
+        let hit = |i: usize| cache.lookup_ocsp(&leaves[i], &issuer, Timestamp(50), 0);
+        assert!(hit(1).is_none(), "the entry stale soonest was evicted");
+        assert!(hit(0).is_some() && hit(2).is_some());
+        // Freshness is judged at lookup time.
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[0], &issuer, Timestamp(301), 0)
+                .is_none()
+        );
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[0], &issuer, Timestamp(301), 5)
+                .is_some()
+        );
+        // Another issuer never hits.
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[0], &leaves[1], Timestamp(50), 0)
+                .is_none()
+        );
+        // Replacing an entry keeps the byte count exact.
+        let before = cache.bytes();
+        cache.insert_ocsp(&leaves[0], &issuer, cached(400, 10), Timestamp(10));
+        assert_eq!(cache.bytes(), before);
+        cache.clear();
+        assert!(cache.is_empty() && cache.bytes() == 0);
+    }
+
+    #[test]
+    fn bounded_in_bytes_dropping_expired_first() {
+        let (issuer, leaves) = certs(3);
+        let one = ocsp_size(&cached(0, 1000));
+        let cache = Cache::new(100, 2 * one);
+        cache.insert_ocsp(&leaves[0], &issuer, cached(50, 1000), Timestamp(10));
+        cache.insert_ocsp(&leaves[1], &issuer, cached(500, 1000), Timestamp(10));
+        assert_eq!(cache.bytes(), 2 * one);
+        // At t=100 the first is expired: it goes, the fresher one stays.
+        cache.insert_ocsp(&leaves[2], &issuer, cached(400, 1000), Timestamp(100));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.bytes() <= 2 * one);
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[1], &issuer, Timestamp(100), 0)
+                .is_some()
+        );
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[2], &issuer, Timestamp(100), 0)
+                .is_some()
+        );
+        // An item larger than the whole cache is not stored.
+        cache.insert_ocsp(&leaves[0], &issuer, cached(900, 10 * one), Timestamp(100));
+        assert!(
+            cache
+                .lookup_ocsp(&leaves[0], &issuer, Timestamp(100), 0)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_validator_stays_send_sync_clone() {
+        fn assert<T: Send + Sync + Clone + 'static>() {}
+        assert::<crate::Validator>();
+        assert::<Arc<Cache>>();
+    }
+}

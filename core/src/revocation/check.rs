@@ -208,6 +208,13 @@ fn methods(prefer: Method) -> [Method; 2] {
     }
 }
 
+/// Which response or CRL a finding is about.
+struct Origin<'s> {
+    method: Method,
+    source: Source,
+    responder: &'s str,
+}
+
 /// What the network step found.
 #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
 enum Fetched {
@@ -260,9 +267,11 @@ impl Run<'_, '_, '_> {
                 Err(e) => self.invalid(
                     i,
                     cert,
-                    Method::Ocsp,
-                    source,
-                    &label,
+                    Origin {
+                        method: Method::Ocsp,
+                        source,
+                        responder: &label,
+                    },
                     &e.to_string(),
                     e.code(),
                 ),
@@ -285,9 +294,11 @@ impl Run<'_, '_, '_> {
                     return self.invalid(
                         i,
                         cert,
-                        Method::Crl,
-                        Source::Supplied,
-                        &label,
+                        Origin {
+                            method: Method::Crl,
+                            source: Source::Supplied,
+                            responder: &label,
+                        },
                         &e.to_string(),
                         e.code(),
                     );
@@ -346,9 +357,11 @@ impl Run<'_, '_, '_> {
             Fetched::Invalid(url, why, method) => self.invalid(
                 i,
                 cert,
-                method,
-                Source::Network,
-                &url,
+                Origin {
+                    method,
+                    source: Source::Network,
+                    responder: &url,
+                },
                 &why,
                 Code::RevocationResponseInvalid,
             ),
@@ -514,17 +527,19 @@ impl Run<'_, '_, '_> {
         RevocationInfo::from_answer(i, answer, source, responder)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn invalid(
         &mut self,
         i: usize,
         cert: &Certificate,
-        method: Method,
-        source: Source,
-        responder: &str,
+        origin: Origin<'_>,
         why: &str,
         code: Code,
     ) -> RevocationInfo {
+        let Origin {
+            method,
+            source,
+            responder,
+        } = origin;
         let desc = cert.describe(i);
         let what = match method {
             Method::Ocsp => "OCSP response",
