@@ -22,8 +22,11 @@ use crate::validator::Options;
 #[derive(Debug)]
 pub(crate) struct Checker {
     cache: Cache,
+    /// Built on first use, so validators that never fetch pay nothing for it.
     #[cfg(feature = "fetch")]
-    fetcher: super::fetch::Fetcher,
+    fetcher: std::sync::OnceLock<super::fetch::Fetcher>,
+    #[cfg(feature = "fetch")]
+    policy: RevocationPolicy,
 }
 
 impl Checker {
@@ -31,7 +34,9 @@ impl Checker {
         Checker {
             cache: Cache::new(policy.cache_max_entries, policy.cache_max_bytes),
             #[cfg(feature = "fetch")]
-            fetcher: super::fetch::Fetcher::new(policy),
+            fetcher: std::sync::OnceLock::new(),
+            #[cfg(feature = "fetch")]
+            policy: policy.clone(),
         }
     }
 
@@ -396,7 +401,10 @@ impl Run<'_, '_, '_> {
         crl_urls: &[&str],
     ) -> Fetched {
         let at = self.inputs.at;
-        let fetcher = &self.checker.fetcher;
+        let fetcher = self
+            .checker
+            .fetcher
+            .get_or_init(|| super::fetch::Fetcher::new(&self.checker.policy));
         let mut errors = Vec::new();
         for method in methods(self.policy.prefer) {
             match method {
