@@ -68,8 +68,9 @@ pub(crate) struct Chain {
 }
 
 impl Chain {
-    /// A chain built elsewhere (trust-store mode): `path` is leaf first and ends at the
-    /// trust anchor when `anchored`; every other slot of `slots` is unrelated.
+    /// A chain built elsewhere (trust-store mode): `path` is leaf first, each link already
+    /// verified, and ends at the trust anchor when `anchored`; every other slot of `slots`
+    /// is unrelated.
     pub(crate) fn from_path(slots: &[Slot], path: Vec<usize>, anchored: bool) -> Chain {
         let mut roles: Vec<Role> = slots
             .iter()
@@ -90,12 +91,18 @@ impl Chain {
                 Role::Intermediate
             };
         }
+        // Every link of the path was verified by whoever built it.
+        let links = path
+            .windows(2)
+            .map(|w| (w[0], (w[1], Link::Verified)))
+            .collect();
         Chain {
             leaf: path.first().copied(),
             leaf_reason: "the presented certificate is the leaf".to_owned(),
             ends_at_root: anchored,
             roles,
             path,
+            links,
             ..Chain::default()
         }
     }

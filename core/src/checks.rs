@@ -1,13 +1,16 @@
 //! Policy checks over the assembled chain: validity and lifetime, keys, the X.509
-//! profile of leaf and issuers, and (when the policy asks) RFC 5280 / CA/B conformance.
+//! profile of leaf and issuers, the leaf's subject, and (when the policy asks) RFC 5280 /
+//! CA/B conformance.
 
 mod conformance;
-mod keys;
+pub(crate) mod keys;
 mod profile;
+pub(crate) mod subject;
 mod validity;
 
 pub use conformance::Conformance;
 pub(crate) use conformance::is_mailbox;
+pub use subject::{SubjectAttribute, SubjectPolicy};
 
 use crate::chain::Chain;
 use crate::findings::Findings;
@@ -46,4 +49,5 @@ pub(crate) fn run(ctx: &mut Context<'_, '_>) {
     keys::check(ctx);
     profile::check(ctx);
     conformance::check(ctx);
+    subject::check(ctx);
 }

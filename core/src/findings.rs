@@ -2,7 +2,7 @@
 
 use crate::code::Code;
 use crate::policy::Policy;
-use crate::report::Finding;
+use crate::report::{Finding, Severity};
 
 /// The findings of one validation so far.
 pub(crate) struct Findings<'p> {
@@ -48,11 +48,37 @@ impl<'p> Findings<'p> {
     ) {
         self.list.push(Finding {
             code,
-            severity: crate::report::Severity::Error,
+            severity: Severity::Error,
             certificate,
             message: message.into(),
             hint: hint.into(),
         });
+    }
+
+    /// Records a finding whose severity, unless the policy overrides this code, is
+    /// `default` rather than the code's own (e.g. `revocation.unavailable` is an error
+    /// under hard-fail).
+    pub(crate) fn add_with_default(
+        &mut self,
+        code: Code,
+        default: Severity,
+        certificate: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let severity = match self.policy.severity.get(&code) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        };
+        if let Some(severity) = severity {
+            self.list.push(Finding {
+                code,
+                severity,
+                certificate,
+                message: message.into(),
+                hint: hint.into(),
+            });
+        }
     }
 
     /// Whether a finding with this code was recorded (for any certificate).
@@ -62,16 +88,14 @@ impl<'p> Findings<'p> {
 
     /// Whether any recorded finding is an error.
     pub(crate) fn has_error(&self) -> bool {
-        self.list
-            .iter()
-            .any(|f| f.severity == crate::report::Severity::Error)
+        self.list.iter().any(|f| f.severity == Severity::Error)
     }
 
     /// How many recorded findings are errors.
     pub(crate) fn error_count(&self) -> usize {
         self.list
             .iter()
-            .filter(|f| f.severity == crate::report::Severity::Error)
+            .filter(|f| f.severity == Severity::Error)
             .count()
     }
 

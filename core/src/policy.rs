@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Curve, KeyAlgorithm};
 use crate::checks::Conformance;
+use crate::checks::SubjectPolicy;
 use crate::code::Code;
 use crate::report::Severity;
+use crate::revocation::RevocationPolicy;
 
 /// What to do with findings of one code, overriding its default severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,12 +73,19 @@ pub struct Policy {
     /// A PEM file of trusted root certificates. When set, the chain must end at one of
     /// them (`root.not_trusted`). A relative path is resolved against the policy file.
     pub trust_store: Option<PathBuf>,
+    /// Revocation checking (OCSP and CRLs): the `[revocation]` table. Default soft-fail
+    /// for the leaf; see `RevocationPolicy` for every knob.
+    pub revocation: RevocationPolicy,
     /// Per-code severity overrides, e.g. `"validity.too_short" = "warning"` or
     /// `"chain.root_missing" = "off"`.
     pub severity: BTreeMap<Code, Level>,
     /// RFC 5280 and CA/B Forum profile rules beyond path validation
     /// (`certificate.nonconforming`). Default: both off.
     pub conformance: Conformance,
+    /// Subject rules for the leaf and for CSRs (`subject.*`), the `[subject]` table.
+    /// Default: everything off.
+    #[serde(default)]
+    pub subject: SubjectPolicy,
 }
 
 /// One MiB, the default input limit.
@@ -108,8 +117,10 @@ impl Policy {
             ],
             require_client_auth_eku: true,
             trust_store: None,
+            revocation: RevocationPolicy::default(),
             severity: BTreeMap::new(),
             conformance: Conformance::default(),
+            subject: SubjectPolicy::default(),
         }
     }
 
@@ -131,6 +142,11 @@ impl Policy {
             conformance: Conformance {
                 rfc5280: true,
                 cabf: false,
+            },
+            // RFC 5280 6.3: revocation of every certificate of the path.
+            revocation: RevocationPolicy {
+                scope: crate::revocation::Scope::Chain,
+                ..RevocationPolicy::default()
             },
             ..Policy::mtls_client()
         }

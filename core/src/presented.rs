@@ -25,9 +25,10 @@ use crate::findings::Findings;
 use crate::input::Slot;
 use crate::path_validation;
 use crate::report::{ChainSummary, Finding, Report};
+use crate::revocation::{self, RevocationInfo};
 use crate::signature;
 use crate::time::Timestamp;
-use crate::validator::{Validator, info};
+use crate::validator::{Options, Validator, info};
 
 /// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), content octets.
 const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
@@ -108,11 +109,18 @@ pub struct PresentedOptions {
     pub max_depth: Option<usize>,
     /// keyUsage bits the leaf must assert if it has a keyUsage extension.
     pub key_usage: Vec<KeyUsageBit>,
-    /// DER certificate revocation lists: every certificate of the path whose issuer
-    /// published one here is checked against it (`revocation.revoked`); a CRL that does
-    /// not parse, is not signed by a CRL signer or is past its nextUpdate rejects
-    /// (`revocation.response_invalid`). Certificates without a CRL here are not checked.
+    /// CRLs (DER or PEM) the caller obtained, OCSP responses stapled in the handshake or
+    /// obtained otherwise, and whether the network may be used: as in bundle mode
+    /// (`Options`), evaluated by the policy's `[revocation]` rules for the certificates of
+    /// each candidate path, so a path through a revoked intermediate is abandoned for
+    /// another. Trust anchors are never checked.
     pub crls: Vec<Vec<u8>>,
+    /// DER OCSP responses stapled in the TLS handshake.
+    pub stapled_ocsp: Vec<Vec<u8>>,
+    /// DER OCSP responses the caller obtained itself.
+    pub ocsp_responses: Vec<Vec<u8>>,
+    /// Never contact a responder or distribution point.
+    pub offline: bool,
 }
 
 impl PresentedOptions {
@@ -131,6 +139,7 @@ struct Candidate {
     anchor: Option<Certificate>,
     path: Vec<usize>,
     findings: Vec<Finding>,
+    revocation: Vec<RevocationInfo>,
     errors: usize,
 }
 
@@ -226,16 +235,17 @@ impl Validator {
         check_names(&ee, &slots, &options.peer_names, &mut findings);
         check_key_usage(&slots, &options.key_usage, &mut findings);
 
-        let (crls, crl_issuers) = parse_crls(&options.crls, &mut findings);
-        let crl_refs: Vec<&webpki::CertRevocationList<'_>> = crls.iter().collect();
-        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
-            .ok()
-            .map(|b| {
-                b.with_depth(webpki::RevocationCheckDepth::Chain)
-                    .with_status_policy(webpki::UnknownStatusPolicy::Allow)
-                    .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
-                    .build()
-            });
+        if policy.conformance.rfc5280 {
+            check_crl_numbers(&options.crls, &mut findings);
+        }
+        let revocation_options = Options {
+            at: Some(at),
+            crls: options.crls.clone(),
+            stapled_ocsp: options.stapled_ocsp.clone(),
+            ocsp_responses: options.ocsp_responses.clone(),
+            offline: options.offline,
+            ..Options::default()
+        };
 
         let pool: Vec<CertificateDer<'_>> = intermediates
             .iter()
@@ -256,7 +266,7 @@ impl Validator {
                 path,
                 anchor,
                 options,
-                &crl_issuers,
+                &revocation_options,
                 at,
             );
             if candidate.errors == 0 {
@@ -278,7 +288,7 @@ impl Validator {
             &pool,
             time,
             KeyUsage::required_if_present(options.usage.eku()),
-            revocation,
+            None,
             Some(&judge),
         );
 
@@ -288,12 +298,14 @@ impl Validator {
             None => accepted.into_inner(),
             Some(_) => rejected.into_inner(),
         };
+        let mut revocation = Vec::new();
         let chain = match candidate {
             Some(c) => {
                 if let Some(anchor) = c.anchor {
                     slots.push(Ok(anchor));
                 }
                 findings.append(c.findings);
+                revocation = c.revocation;
                 Chain::from_path(&slots, c.path, true)
             }
             None => {
@@ -304,7 +316,9 @@ impl Validator {
         if let Some(e) = &webpki_error {
             reject_anyway(&mut findings, e);
         }
-        finish(slots, chain, findings)
+        let mut out = finish(slots, chain, findings);
+        out.revocation = revocation;
+        out
     }
 
     /// Runs the policy checks over one path webpki verified (signatures, validity of
@@ -315,7 +329,7 @@ impl Validator {
         path: &VerifiedPath<'_>,
         anchor: Option<Certificate>,
         options: &PresentedOptions,
-        crl_issuers: &[Vec<u8>],
+        revocation_options: &Options,
         at: Timestamp,
     ) -> Candidate {
         let policy = self.policy();
@@ -343,6 +357,7 @@ impl Validator {
                         anchor: None,
                         path: indices,
                         findings: findings.into_vec(),
+                        revocation: Vec::new(),
                         errors,
                     };
                 }
@@ -369,7 +384,23 @@ impl Validator {
         }
         let chain = Chain::from_path(slots, indices.clone(), anchored);
         run_checks(self, slots, &chain, options.usage, at, &mut findings);
-        check_crl_signers(slots, &chain, crl_issuers, &mut findings);
+        // Revocation of every certificate in the policy's scope but the trust anchor.
+        let mut below_anchor = chain.clone();
+        if anchored {
+            below_anchor.path.pop();
+        }
+        let revocation = revocation::run(
+            self.revocation_checker(),
+            &policy.revocation,
+            &revocation::Inputs {
+                slots,
+                chain: &below_anchor,
+                trust: self.trust_store(),
+                options: revocation_options,
+                at,
+            },
+            &mut findings,
+        );
         let errors = findings.error_count();
         let anchor = if anchored {
             slots.pop().and_then(Result::ok)
@@ -380,6 +411,7 @@ impl Validator {
             anchor,
             path: indices,
             findings: findings.into_vec(),
+            revocation,
             errors,
         }
     }
@@ -609,29 +641,15 @@ fn check_key_usage(slots: &[Slot], wanted: &[KeyUsageBit], findings: &mut Findin
     }
 }
 
-/// The CRLs webpki can use, with the issuer name (content octets) of each. A CRL that
-/// does not parse or lacks the CRL number RFC 5280 5.2.3 requires is reported and left
-/// out, which rejects the validation.
-fn parse_crls(
-    crls: &[Vec<u8>],
-    findings: &mut Findings<'_>,
-) -> (Vec<webpki::CertRevocationList<'static>>, Vec<Vec<u8>>) {
-    let mut out = Vec::with_capacity(crls.len());
-    let mut issuers = Vec::with_capacity(crls.len());
-    for (n, der) in crls.iter().enumerate() {
-        let crl = match webpki::OwnedCertRevocationList::from_der(der) {
-            Ok(crl) => crl,
-            Err(e) => {
-                findings.add(
-                    Code::RevocationResponseInvalid,
-                    None,
-                    format!("CRL {n} cannot be used: {e:?}"),
-                    "Fetch the CRL again from the CA; it must be a DER version 2 CRL.",
-                );
-                continue;
-            }
+/// RFC 5280 5.2.3: conforming CRL issuers MUST include the CRL number; under the
+/// `[conformance] rfc5280` rules a CRL without one is refused. (The revocation module
+/// reports CRLs that do not parse at all.)
+fn check_crl_numbers(crls: &[Vec<u8>], findings: &mut Findings<'_>) {
+    for (n, bytes) in crls.iter().enumerate() {
+        let Ok(crl) = revocation::Crl::from_bytes(bytes) else {
+            continue;
         };
-        let has_number = CertificateList::<Raw>::from_der(der).is_ok_and(|list| {
+        let has_number = CertificateList::<Raw>::from_der(crl.der()).is_ok_and(|list| {
             list.tbs_cert_list
                 .crl_extensions
                 .iter()
@@ -642,41 +660,11 @@ fn parse_crls(
             findings.add(
                 Code::RevocationResponseInvalid,
                 None,
-                format!("CRL {n} has no CRL number, which RFC 5280 5.2.3 requires; it is not used"),
-                "Have the CA publish a CRL with the cRLNumber extension.",
-            );
-            continue;
-        }
-        let list = webpki::CertRevocationList::from(crl);
-        issuers.push(list.issuer().to_vec());
-        out.push(list);
-    }
-    (out, issuers)
-}
-
-/// RFC 5280 6.3.3 (f): a CRL issuer whose certificate has a keyUsage must assert
-/// cRLSign. rustls-webpki checks this for intermediates, not for the trust anchor.
-fn check_crl_signers(
-    slots: &[Slot],
-    chain: &Chain,
-    crl_issuers: &[Vec<u8>],
-    findings: &mut Findings<'_>,
-) {
-    for &i in &chain.path {
-        let Ok(cert) = &slots[i] else { continue };
-        let signs_crl = crl_issuers
-            .iter()
-            .any(|issuer| issuer == cert.subject_raw());
-        let bits = cert.extensions().key_usage_bits;
-        if signs_crl && bits.is_some_and(|b| b & (1 << 6) == 0) {
-            findings.add(
-                Code::RevocationResponseInvalid,
-                Some(i),
                 format!(
-                    "a CRL is issued by {}, whose keyUsage lacks cRLSign, so the CRL cannot be trusted",
-                    cert.describe(i)
+                    "supplied CRL {} has no CRL number, which RFC 5280 5.2.3 requires",
+                    n + 1
                 ),
-                "CRLs must be signed by a key whose certificate asserts cRLSign: ask the CA for a correctly issued CRL.",
+                "Have the CA publish its CRLs with the cRLNumber extension.",
             );
         }
     }
@@ -701,6 +689,7 @@ fn report(slots: Vec<Slot>, chain: Chain, findings: Findings<'_>, at: Timestamp)
             path: chain.path.clone(),
         },
         validated_at: at.to_rfc3339(),
+        revocation: Vec::new(),
     }
 }
 

@@ -273,3 +273,65 @@ fn turning_codes_off_never_accepts_a_chain_without_a_trusted_path() {
     let report = validate(policy, &[&other_root], leaf, &[inter, root], &client());
     assert!(!report.accepted, "{:#?}", report.findings);
 }
+
+#[test]
+fn a_revoked_intermediate_sends_path_building_to_another_path() {
+    // The intermediate's certificate from root A is revoked by A's CRL; the one from
+    // root B is not. Revocation is judged per candidate path, so B's path is taken.
+    let root_a = self_signed(Spec::ca("Root A").key(KeyKind::P256, 15));
+    let root_b = self_signed(Spec::ca("Root B").key(KeyKind::P256, 16));
+    let cross = Spec::ca("Cross CA").key(KeyKind::P256, 17);
+    let via_a = issue(cross.clone(), &root_a);
+    let via_b = issue(cross, &root_b);
+    let leaf = issue(Spec::leaf("Client").key(KeyKind::P256, 18), &via_a);
+    let serial = chainvet::Certificate::from_der(via_a.der.clone())
+        .expect("parses")
+        .serial_bytes()
+        .to_vec();
+    let mut options = client();
+    options.offline = true;
+    options.crls = vec![crl(&root_a, &[&serial], date(2026, 5, 1), date(2026, 7, 1))];
+    let mut policy = Policy::default();
+    policy.revocation.scope = chainvet::revocation::Scope::Chain;
+
+    let report = validate(
+        policy.clone(),
+        &[&root_a, &root_b],
+        &leaf,
+        &[&via_a, &via_b],
+        &options,
+    );
+    assert!(report.accepted, "{:#?}", report.findings);
+    assert_eq!(report.chain.path[1], 2, "the intermediate signed by B");
+
+    let report = validate(policy, &[&root_a], &leaf, &[&via_a, &via_b], &options);
+    assert!(!report.accepted);
+    assert!(
+        report.has(Code::RevocationRevoked),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn a_crl_signed_without_crl_sign_is_refused() {
+    // rcgen will not sign a CRL for a CA without cRLSign, so the CRL comes from the same
+    // name and key under a spec that has it; the certificate in the trust store lacks it.
+    let signer = Issued {
+        der: Vec::new(),
+        spec: Spec::ca("No CRL Sign CA").key(KeyKind::P256, 19),
+    };
+    let mut ca_spec = signer.spec.clone();
+    ca_spec.key_usage = vec![chainvet_testkit::rcgen::KeyUsagePurpose::KeyCertSign];
+    let root = self_signed(ca_spec);
+    let leaf = issue(Spec::leaf("Client").key(KeyKind::P256, 20), &root);
+    let mut options = client();
+    options.crls = vec![crl(&signer, &[], date(2026, 5, 1), date(2026, 7, 1))];
+    let report = validate(Policy::default(), &[&root], &leaf, &[], &options);
+    assert!(!report.accepted);
+    let f = report
+        .with_code(Code::RevocationResponseInvalid)
+        .next()
+        .expect("revocation.response_invalid");
+    assert!(f.message.contains("cRLSign"), "{f:?}");
+}

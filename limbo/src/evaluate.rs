@@ -154,6 +154,8 @@ fn run(
     let pool_refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
 
     let mut options = PresentedOptions::default();
+    // The suite is offline data: never fetch OCSP or CRLs named in its certificates.
+    options.offline = true;
     options.usage = usage;
     options.key_usage = key_usage;
     options.max_depth = case.max_chain_depth;
