@@ -301,12 +301,13 @@ impl Validator {
         let mut revocation = Vec::new();
         let chain = match candidate {
             Some(c) => {
+                let anchored = c.anchor.is_some();
                 if let Some(anchor) = c.anchor {
                     slots.push(Ok(anchor));
                 }
                 findings.append(c.findings);
                 revocation = c.revocation;
-                Chain::from_path(&slots, c.path, true)
+                Chain::from_path(&slots, c.path, anchored)
             }
             None => {
                 let error = webpki_error.clone().unwrap_or(webpki::Error::UnknownIssuer);
