@@ -1,0 +1,146 @@
+//! Writes the certificates the C tests and the C gateway's end-to-end test use, made with
+//! chainvet-testkit (rcgen).
+//!
+//! Usage: `cargo run -p chainvet-ffi --example gen-c-fixtures -- DIR`
+//!
+//! - `DIR/unit/`: fixed-date chains for the C unit and thread tests, valid at the Unix
+//!   time in `DIR/unit/at.txt` (2026-06-01): `good.pem` and `good-{0,1,2}.der` (leaf,
+//!   intermediate, root), `reversed.pem`, `with-key.pem` (a private key in the bundle),
+//!   `root.pem`, and policies `trusting.toml` (trust store: that root) and
+//!   `untrusting.toml` (trust store: the gateway's CA).
+//! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
+//!   the current time: `ca.pem` (the gateway's trust store), `server.pem`/`server.key`
+//!   (`gateway.test`), and per client `NAME.pem` (leaf and intermediate, as a TLS client
+//!   sends them) with `NAME.key` for `good`, `other` (a second valid client certificate
+//!   of the same CA, registered to nobody), `self-signed`, `expired` and `short-lived`
+//!   (a 90-day lifetime), plus `policy.toml`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chainvet_testkit::rcgen::ExtendedKeyUsagePurpose;
+use chainvet_testkit::{Chain, Issued, KeyKind, OffsetDateTime, Spec, at, issue, self_signed};
+
+fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+fn days(n: u64) -> Duration {
+    Duration::from_secs(n * 86_400)
+}
+
+fn unit(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create unit dir");
+    let chain = Chain::standard();
+    write(dir, "at.txt", format!("{}\n", at()));
+    write(dir, "good.pem", chain.pem());
+    for (i, der) in chain.ders().iter().enumerate() {
+        write(dir, &format!("good-{i}.der"), der);
+    }
+    write(dir, "reversed.pem", chain.pem_in_order(&[2, 1, 0]));
+    write(dir, "root.pem", chain.certs[2].pem());
+    // Relative trust stores resolve against the policy file's directory.
+    write(dir, "trusting.toml", "trust_store = \"root.pem\"\n");
+    write(
+        dir,
+        "untrusting.toml",
+        "trust_store = \"../gateway/ca.pem\"\n",
+    );
+    let leaf = &chain.certs[0];
+    write(
+        dir,
+        "with-key.pem",
+        format!(
+            "{}{}{}",
+            leaf.pem(),
+            leaf.key_pem(),
+            chain.pem_in_order(&[1, 2])
+        ),
+    );
+}
+
+fn gateway(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create gateway dir");
+    let now = OffsetDateTime::now_utc();
+    let dated = |spec: Spec, from: OffsetDateTime, to: OffsetDateTime| spec.validity(from, to);
+
+    let root = self_signed(dated(
+        Spec::ca("Gateway Test Root CA").key(KeyKind::P256, 20),
+        now - days(30),
+        now + days(3650),
+    ));
+    let int = issue(
+        dated(
+            Spec::ca("Gateway Test Issuing CA").key(KeyKind::P256, 21),
+            now - days(30),
+            now + days(3650),
+        ),
+        &root,
+    );
+    write(dir, "ca.pem", root.pem());
+
+    let mut server = Spec::leaf("gateway.test").key(KeyKind::P256, 30);
+    server.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    server.dns_names = vec!["gateway.test".to_owned()];
+    let server = issue(dated(server, now - days(1), now + days(365)), &root);
+    write(dir, "server.pem", server.pem());
+    write(dir, "server.key", server.key_pem());
+
+    let client = |name: &str, cert: &Issued, with_intermediate: bool| {
+        let mut pem = cert.pem();
+        if with_intermediate {
+            pem.push_str(&int.pem());
+        }
+        write(dir, &format!("{name}.pem"), pem);
+        write(dir, &format!("{name}.key"), cert.key_pem());
+    };
+    let leaf = |cn: &str, slot: u8, from, to| {
+        issue(
+            dated(Spec::leaf(cn).key(KeyKind::P256, slot), from, to),
+            &int,
+        )
+    };
+    client(
+        "good",
+        &leaf("acme-payments client", 22, now - days(1), now + days(730)),
+        true,
+    );
+    client(
+        "other",
+        &leaf("acme-payments client", 23, now - days(1), now + days(730)),
+        true,
+    );
+    client(
+        "expired",
+        &leaf("expired client", 24, now - days(400), now - days(35)),
+        true,
+    );
+    client(
+        "short-lived",
+        &leaf("short-lived client", 25, now - days(1), now + days(89)),
+        true,
+    );
+    let lone = self_signed(dated(
+        Spec::leaf("self-signed client").key(KeyKind::P256, 26),
+        now - days(1),
+        now + days(730),
+    ));
+    client("self-signed", &lone, false);
+
+    // A TLS client sends its leaf and intermediates, not its root: the trust store holds
+    // the root, so a chain ending below it is complete.
+    write(
+        dir,
+        "policy.toml",
+        "trust_store = \"ca.pem\"\n\n[severity]\n\"chain.root_missing\" = \"off\"\n",
+    );
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: gen-c-fixtures DIR");
+    let dir = Path::new(&dir);
+    unit(&dir.join("unit"));
+    gateway(&dir.join("gateway"));
+    println!("wrote {}", dir.display());
+}

@@ -1,0 +1,157 @@
+/* One validator and one options object shared by 8 threads doing 10,000 validations in
+ * all (by default), alternating a good DER chain and a reversed PEM bundle: every report
+ * must equal, byte for byte in its JSON, the one computed single-threaded before the
+ * threads start. The threads also read one shared report at once (its strings are made
+ * lazily on first request) and must all get the same pointers.
+ *
+ * Usage: threads FIXTURES_DIR [TOTAL_VALIDATIONS]
+ * (ci/20-ffi.sh also runs a short pass under valgrind's helgrind.) */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#define THREADS 8
+
+static const chainvet_validator *validator;
+static const chainvet_options *options;
+static const uint8_t *certs[3];
+static size_t cert_lens[3];
+static unsigned char *reversed_pem;
+static size_t reversed_len;
+static char *expected_good, *expected_reversed; /* reference JSON */
+static const chainvet_report *shared;           /* read by every thread at once */
+static const char *shared_message;              /* what the main thread got after */
+static size_t per_thread;
+
+struct outcome {
+  size_t validations;
+  size_t mismatches;
+  size_t errors;
+  const char *shared_json;
+  const char *shared_hint;
+};
+
+static char *json_of(const chainvet_report *r) {
+  const char *json = NULL;
+  if (chainvet_report_json(r, &json) != CHAINVET_RESULT_OK) return NULL;
+  return strdup(json);
+}
+
+static void *worker(void *arg) {
+  struct outcome *out = arg;
+  /* Everyone reads the shared report first, racing to create its lazy strings. */
+  if (chainvet_report_json(shared, &out->shared_json) != CHAINVET_RESULT_OK) out->errors++;
+  if (chainvet_report_finding_hint(shared, 0, &out->shared_hint) != CHAINVET_RESULT_OK) out->errors++;
+
+  for (size_t i = 0; i < per_thread; i++) {
+    chainvet_report *r = NULL;
+    chainvet_result res;
+    const char *expected;
+    if (i % 2 == 0) {
+      res = chainvet_validator_validate_der(validator, certs, cert_lens, 3, options, &r);
+      expected = expected_good;
+    } else {
+      res = chainvet_validator_validate_pem(validator, reversed_pem, reversed_len, options, &r);
+      expected = expected_reversed;
+    }
+    if (res != CHAINVET_RESULT_OK || r == NULL) {
+      out->errors++;
+      continue;
+    }
+    const char *json = NULL;
+    if (chainvet_report_json(r, &json) != CHAINVET_RESULT_OK || strcmp(json, expected) != 0 ||
+        chainvet_report_accepted(r) != (i % 2 == 0)) {
+      out->mismatches++;
+    }
+    chainvet_report_free(r);
+    out->validations++;
+  }
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || argc > 3) {
+    fprintf(stderr, "usage: %s FIXTURES_DIR [TOTAL_VALIDATIONS]\n", argv[0]);
+    return 2;
+  }
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/unit", argv[1]);
+  size_t total = argc == 3 ? (size_t)strtoull(argv[2], NULL, 10) : 10000;
+  per_thread = total / THREADS;
+  REQUIRE(per_thread * THREADS == total && per_thread > 0);
+
+  size_t len;
+  char *at_text = (char *)read_file(dir, "at.txt", &len);
+  int64_t at = strtoll(at_text, NULL, 10);
+  free(at_text);
+  unsigned char *ders[3];
+  for (int k = 0; k < 3; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "good-%d.der", k);
+    ders[k] = read_file(dir, name, &cert_lens[k]);
+    certs[k] = ders[k];
+  }
+  reversed_pem = read_file(dir, "reversed.pem", &reversed_len);
+
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = NULL;
+  REQUIRE(chainvet_options_new(&o) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_options_set_time(o, at) == CHAINVET_RESULT_OK);
+  validator = v;
+  options = o;
+
+  /* Reference results, single-threaded. */
+  chainvet_report *r = NULL;
+  REQUIRE(chainvet_validator_validate_der(v, certs, cert_lens, 3, o, &r) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_report_accepted(r));
+  expected_good = json_of(r);
+  chainvet_report_free(r);
+  chainvet_report *rev = NULL;
+  REQUIRE(chainvet_validator_validate_pem(v, reversed_pem, reversed_len, o, &rev) == CHAINVET_RESULT_OK);
+  REQUIRE(!chainvet_report_accepted(rev) && chainvet_report_findings_count(rev) > 0);
+  expected_reversed = json_of(rev);
+  REQUIRE(expected_good != NULL && expected_reversed != NULL);
+  shared = rev;
+
+  pthread_t threads[THREADS];
+  struct outcome outcomes[THREADS];
+  memset(outcomes, 0, sizeof outcomes);
+  for (int t = 0; t < THREADS; t++) {
+    REQUIRE(pthread_create(&threads[t], NULL, worker, &outcomes[t]) == 0);
+  }
+  size_t validations = 0, mismatches = 0, errors = 0;
+  for (int t = 0; t < THREADS; t++) {
+    REQUIRE(pthread_join(threads[t], NULL) == 0);
+    validations += outcomes[t].validations;
+    mismatches += outcomes[t].mismatches;
+    errors += outcomes[t].errors;
+  }
+
+  CHECK(validations == total);
+  CHECK(mismatches == 0);
+  CHECK(errors == 0);
+  const char *json = NULL, *hint = NULL;
+  CHECK_RESULT(chainvet_report_json(shared, &json), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_report_finding_hint(shared, 0, &hint), CHAINVET_RESULT_OK);
+  CHECK(strcmp(json, expected_reversed) == 0);
+  for (int t = 0; t < THREADS; t++) {
+    /* One lazily made string per report, whichever thread asked first. */
+    CHECK(outcomes[t].shared_json == json);
+    CHECK(outcomes[t].shared_hint == hint);
+  }
+  CHECK_RESULT(chainvet_report_finding_message(shared, 0, &shared_message), CHAINVET_RESULT_OK);
+  printf("threads: %d threads, %zu validations, %zu mismatches, %zu errors\n", THREADS, validations,
+         mismatches, errors);
+
+  chainvet_report_free(rev);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  for (int k = 0; k < 3; k++) free(ders[k]);
+  free(reversed_pem);
+  free(expected_good);
+  free(expected_reversed);
+  return finish("threads");
+}
