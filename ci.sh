@@ -8,6 +8,12 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The Rust tests drive the real openssl command line tool (CSRs made by `openssl req`).
+if ! command -v openssl >/dev/null 2>&1; then
+  step "installing openssl"
+  apt-get update -qq && apt-get install -y -qq openssl
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -1,7 +1,9 @@
 //! One module per subcommand, plus the options they share.
 
 pub(crate) mod check;
+pub(crate) mod csr;
 pub(crate) mod fix;
+pub(crate) mod match_;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

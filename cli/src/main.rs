@@ -24,6 +24,11 @@ enum Command {
     /// Write the bundle repaired: leaf-to-root order, duplicates, unrelated
     /// certificates, text and private keys dropped.
     Fix(cmd::fix::Args),
+    /// Check that the presented leaf is a registered certificate (serial, CN, issuer,
+    /// fingerprint or public key).
+    Match(cmd::match_::Args),
+    /// Pre-flight a certificate signing request: signature, key and subject policy.
+    Csr(cmd::csr::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +36,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fix(args) => cmd::fix::run(args),
+        Command::Match(args) => cmd::match_::run(args),
+        Command::Csr(args) => cmd::csr::run(args),
     };
     match result {
         Ok(code) => code,

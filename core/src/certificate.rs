@@ -67,6 +67,13 @@ impl Certificate {
         let bad = |what: &str, e: der::Error| MalformedCertificate(format!("{what}: {e}"));
         let parts = raw::split_certificate(&der).map_err(|e| bad("not a DER certificate", e))?;
         let tbs_parts = raw::split_tbs(parts.tbs).map_err(|e| bad("bad tbsCertificate", e))?;
+        if tbs_parts.signature_algorithm != parts.signature_algorithm {
+            // RFC 5280 4.1.1.2: the outer algorithm is not signed, so it must repeat the
+            // signed one exactly.
+            return Err(MalformedCertificate(
+                "signatureAlgorithm differs from the signed tbsCertificate.signature (RFC 5280 4.1.1.2)".to_owned(),
+            ));
+        }
         let spki_parts =
             raw::split_spki(tbs_parts.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
         let tbs = TbsCertificateInner::<Raw>::from_der(parts.tbs)

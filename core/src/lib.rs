@@ -19,20 +19,27 @@ mod findings;
 mod input;
 mod path_validation;
 
+pub mod binding;
 pub mod certificate;
 pub mod code;
+pub mod csr;
 pub mod fix;
 pub mod policy;
+pub mod registry;
 pub mod report;
 pub mod signature;
 pub mod time;
 pub mod trust;
 pub mod validator;
 
+pub use binding::{Binding, BindingMode, BindingOutcome, Registration};
 pub use certificate::Certificate;
+pub use checks::{SubjectAttribute, SubjectPolicy};
 pub use code::Code;
+pub use csr::CsrReport;
 pub use fix::{FixRefused, Fixed};
 pub use policy::{Level, Policy, PolicyError};
+pub use registry::{Registry, RegistryError};
 pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity};
 pub use time::Timestamp;
 pub use trust::TrustStore;

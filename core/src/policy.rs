@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Curve, KeyAlgorithm};
+use crate::checks::SubjectPolicy;
 use crate::code::Code;
 use crate::report::Severity;
 
@@ -73,6 +74,10 @@ pub struct Policy {
     /// Per-code severity overrides, e.g. `"validity.too_short" = "warning"` or
     /// `"chain.root_missing" = "off"`.
     pub severity: BTreeMap<Code, Level>,
+    /// Subject rules for the leaf and for CSRs (`subject.*`), the `[subject]` table.
+    /// Default: everything off.
+    #[serde(default)]
+    pub subject: SubjectPolicy,
 }
 
 /// One MiB, the default input limit.
@@ -105,6 +110,7 @@ impl Policy {
             require_client_auth_eku: true,
             trust_store: None,
             severity: BTreeMap::new(),
+            subject: SubjectPolicy::default(),
         }
     }
 

@@ -28,12 +28,24 @@ pub struct Validator {
 pub struct Options {
     /// Validation time; `None` means now.
     pub at: Option<Timestamp>,
+    /// The client's registrations: when set, the leaf must match one of them
+    /// (`binding.*`). An `Arc` so a gateway shares one `Binding` across requests.
+    pub binding: Option<std::sync::Arc<crate::binding::Binding>>,
 }
 
 impl Options {
     /// Options that validate at `at`.
     pub fn at(at: Timestamp) -> Options {
-        Options { at: Some(at) }
+        Options {
+            at: Some(at),
+            ..Options::default()
+        }
+    }
+
+    /// These options, also checking the leaf against a client's registrations.
+    pub fn with_binding(mut self, binding: std::sync::Arc<crate::binding::Binding>) -> Options {
+        self.binding = Some(binding);
+        self
     }
 
     fn time(&self) -> Timestamp {
@@ -153,6 +165,9 @@ impl Validator {
                 findings: &mut findings,
             });
             path_validation::run(&slots, &chain, &self.trust, at, &mut findings);
+            if let Some(binding) = &options.binding {
+                crate::binding::run_on_chain(&slots, &chain, binding, at, &mut findings);
+            }
         }
         let findings = findings.into_vec();
         let certificates = slots

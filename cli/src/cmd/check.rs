@@ -13,6 +13,8 @@ pub(crate) struct Args {
     file: PathBuf,
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    registry: super::match_::RegistryArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -20,8 +22,9 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     let validator = args.common.validator()?;
+    let options = args.registry.options(args.common.time())?;
     let input = read_input(&args.file)?;
-    let report = validator.validate_at(&input, args.common.time());
+    let report = validator.validate_with(&input, &options);
     wipe(input);
     if args.json {
         println!("{}", report.to_json_pretty());

@@ -40,6 +40,8 @@ pub(crate) fn split_certificate(der: &[u8]) -> der::Result<CertificateParts<'_>>
 
 /// The raw name and key fields of a tbsCertificate.
 pub(crate) struct TbsParts<'a> {
+    /// The content octets of tbsCertificate.signature (the algorithm identifier).
+    pub(crate) signature_algorithm: &'a [u8],
     /// The content octets of the issuer Name.
     pub(crate) issuer: &'a [u8],
     /// The content octets of the subject Name.
@@ -63,7 +65,7 @@ pub(crate) fn split_tbs(tbs: &[u8]) -> der::Result<TbsParts<'_>> {
             r.tlv_bytes()?;
         }
         r.tlv_bytes()?; // serialNumber
-        r.tlv_bytes()?; // signature
+        let signature_algorithm = value_of(r.tlv_bytes()?)?;
         let issuer = value_of(r.tlv_bytes()?)?;
         r.tlv_bytes()?; // validity
         let subject = value_of(r.tlv_bytes()?)?;
@@ -73,6 +75,7 @@ pub(crate) fn split_tbs(tbs: &[u8]) -> der::Result<TbsParts<'_>> {
             r.tlv_bytes()?;
         }
         Ok::<_, der::Error>(TbsParts {
+            signature_algorithm,
             issuer,
             subject,
             spki,
