@@ -79,6 +79,12 @@ enum chainvet_result
    * or trust store); the error message says what and where.
    */
   CHAINVET_RESULT_POLICY_INVALID = 100,
+  /**
+   * The registry could not be loaded (syntax, unknown key, bad fingerprint, a
+   * registered certificate file unreadable or not a certificate); the error message
+   * names the file, line, column and field.
+   */
+  CHAINVET_RESULT_REGISTRY_INVALID = 200,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -299,6 +305,10 @@ enum chainvet_code
    */
   CHAINVET_CODE_SUBJECT_COUNTRY_INVALID = 1802,
   /**
+   * `subject.dns_name_not_allowed` (error by default): a DNS name is not allowed by the policy.
+   */
+  CHAINVET_CODE_SUBJECT_DNS_NAME_NOT_ALLOWED = 1803,
+  /**
    * `binding.no_registered_certificate` (error by default): no certificate is registered for this client.
    */
   CHAINVET_CODE_BINDING_NO_REGISTERED_CERTIFICATE = 1900,
@@ -318,6 +328,14 @@ enum chainvet_code
    * `binding.fingerprint_mismatch` (error by default): the certificate fingerprint is not the registered one.
    */
   CHAINVET_CODE_BINDING_FINGERPRINT_MISMATCH = 1904,
+  /**
+   * `binding.spki_mismatch` (error by default): the public key is not the registered one.
+   */
+  CHAINVET_CODE_BINDING_SPKI_MISMATCH = 1905,
+  /**
+   * `binding.too_many_active` (error by default): more certificates are registered as active than allowed.
+   */
+  CHAINVET_CODE_BINDING_TOO_MANY_ACTIVE = 1906,
   /**
    * `revocation.revoked` (error by default): a certificate is revoked.
    */
@@ -364,6 +382,16 @@ typedef uint32_t chainvet_code;
  * must not be changed while another thread validates with it.
  */
 typedef struct chainvet_options chainvet_options;
+
+/**
+ * The registered certificates (or fingerprint and public-key pins) of every client, as a
+ * registry file describes them (TOML or JSON; see the README's binding section). Made by
+ * `chainvet_registry_new_from_file` or `_from_text`, freed by `chainvet_registry_free`.
+ *
+ * Immutable once loaded: any number of threads may use one registry at once. Options
+ * and reports made with it keep what they need, so it may be freed before them.
+ */
+typedef struct chainvet_registry chainvet_registry;
 
 /**
  * The result of one validation: the verdict and every finding. Made by the
@@ -482,6 +510,135 @@ chainvet_result chainvet_options_set_time(chainvet_options *options, int64_t uni
  * uses during the call.
  */
 chainvet_result chainvet_options_set_time_now(chainvet_options *options);
+
+/**
+ * Makes validations with these options also check the registration binding: the chain's
+ * leaf must be a certificate that client `client_id` (`client_id_len` bytes of UTF-8)
+ * registered in `registry` (`binding.*` findings otherwise; an unknown client gives
+ * `binding.no_registered_certificate`). Replaces any client set before.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if a pointer is NULL,
+ * `CHAINVET_RESULT_INVALID_PARAMETER` if the id is not UTF-8; nothing changes then.
+ *
+ * Ownership: the options keep what they need of the client's registrations; `registry`
+ * may be freed before them. Nothing of `client_id` is retained.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call;
+ * `registry` is NULL or a live registry; `client_id` is NULL or readable for
+ * `client_id_len` bytes.
+ */
+chainvet_result chainvet_options_set_client(chainvet_options *options,
+                                            const chainvet_registry *registry,
+                                            const char *client_id,
+                                            size_t client_id_len);
+
+/**
+ * Stops checking a registration binding with these options (the default).
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call.
+ */
+chainvet_result chainvet_options_clear_client(chainvet_options *options);
+
+/**
+ * Loads a registry file (TOML, or JSON if it starts with `{`), named by the
+ * NUL-terminated `path`. Registered certificate files are read and parsed now, relative
+ * to the registry file's directory; nothing is read later.
+ *
+ * Returns `CHAINVET_RESULT_REGISTRY_INVALID` if the file cannot be read or parsed, has
+ * an unknown key, a bad fingerprint, or names a certificate file that cannot be read or
+ * is not a certificate. The message names the file, line, column and field (e.g.
+ * `reg.toml: line 4, column 11: clients.acme.sha256[0]: ...`) and is copied into
+ * `error_buf` as for `chainvet_validator_new_from_policy` (NUL-terminated, truncated if
+ * need be, full length to `*error_len_out`; both may be NULL/0; untouched on success).
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `path` or `registry_out` is NULL or
+ * `error_buf` is NULL while `error_buf_len > 0`.
+ *
+ * Ownership: the caller owns the new registry and frees it with `chainvet_registry_free`.
+ *
+ * # Safety
+ * `path` is NULL or NUL-terminated; `registry_out` is NULL or valid for writing a
+ * pointer; `error_buf` is NULL or writable for `error_buf_len` bytes; `error_len_out` is
+ * NULL or valid for writing a `size_t`.
+ */
+chainvet_result chainvet_registry_new_from_file(const char *path,
+                                                chainvet_registry **registry_out,
+                                                char *error_buf,
+                                                size_t error_buf_len,
+                                                size_t *error_len_out);
+
+/**
+ * Loads a registry from TOML or JSON text (`text_len` bytes at `text`, no NUL needed).
+ * Relative certificate file paths in it are resolved against the NUL-terminated
+ * directory `base_dir`, or the working directory if `base_dir` is NULL.
+ *
+ * Errors, the error buffer and ownership are as for `chainvet_registry_new_from_file`;
+ * text that is not UTF-8 is `CHAINVET_RESULT_REGISTRY_INVALID` too.
+ *
+ * # Safety
+ * `text` is NULL or readable for `text_len` bytes; `base_dir` is NULL or NUL-terminated;
+ * the other pointers as for `chainvet_registry_new_from_file`.
+ */
+chainvet_result chainvet_registry_new_from_text(const char *text,
+                                                size_t text_len,
+                                                const char *base_dir,
+                                                chainvet_registry **registry_out,
+                                                char *error_buf,
+                                                size_t error_buf_len,
+                                                size_t *error_len_out);
+
+/**
+ * Frees a registry. NULL is a no-op. Options and reports made with it stay valid.
+ *
+ * # Safety
+ * `registry` is NULL or came from a `chainvet_registry_new_*` function and has not been
+ * freed; no other thread is using it, and it is not used afterwards.
+ */
+void chainvet_registry_free(chainvet_registry *registry);
+
+/**
+ * The number of clients in the registry; 0 for NULL.
+ *
+ * # Safety
+ * `registry` is NULL or a live registry.
+ */
+size_t chainvet_registry_client_count(const chainvet_registry *registry);
+
+/**
+ * Checks only the registration binding: is `leaf_der` (`leaf_len` bytes of DER, the
+ * presented leaf, e.g. `i2d_X509(SSL_get0_peer_certificate(ssl))`) a certificate that
+ * client `client_id` (`client_id_len` bytes of UTF-8) registered, and is it within the
+ * client's limit of active registrations? No chain validation and no signature
+ * verification: for a per-request check after the chain was vetted once at the
+ * handshake. The report holds only `binding.*` findings (or `certificate.malformed`),
+ * with the validator's severity overrides applied, at the time in `options` (NULL:
+ * now). An unknown client gives `binding.no_registered_certificate`.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `registry`, `client_id`,
+ * `leaf_der` or `report_out` is NULL; `CHAINVET_RESULT_INVALID_PARAMETER` if the client
+ * id is not UTF-8 or a length is over `PTRDIFF_MAX`. (To check the binding as part of a
+ * full validation instead, see `chainvet_options_set_client`.)
+ *
+ * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
+ * nothing of the arguments is retained.
+ *
+ * # Safety
+ * `validator` and `registry` are NULL or live objects; `client_id` is NULL or readable
+ * for `client_id_len` bytes; `leaf_der` is NULL or readable for `leaf_len` bytes;
+ * `options` is NULL or a live options object no thread changes during the call;
+ * `report_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_validator_check_binding_der(const chainvet_validator *validator,
+                                                     const chainvet_registry *registry,
+                                                     const char *client_id,
+                                                     size_t client_id_len,
+                                                     const uint8_t *leaf_der,
+                                                     size_t leaf_len,
+                                                     const chainvet_options *options,
+                                                     chainvet_report **report_out);
 
 /**
  * Frees a report and every string it handed out. NULL is a no-op. The library keeps no

@@ -14,7 +14,13 @@
  * are logged, one line each with the stable integer code, the dotted code and the
  * message. An accepted client gets "HTTP/1.1 200 OK" with the body "accepted".
  *
- * Usage: gateway --cert SERVER.pem --key SERVER.key [--policy POLICY.toml] [--port N]
+ * With --registry, each request must also name its client in an "X-Client-Id" header,
+ * and the certificate it connected with must be one that client registered
+ * (chainvet_validator_check_binding_der: per request, no signature work). A mismatch is
+ * answered "403 Forbidden", logged with its binding.* findings, and the connection closed.
+ *
+ * Usage: gateway --cert SERVER.pem --key SERVER.key [--policy POLICY.toml]
+ *                [--registry REGISTRY.toml] [--port N]
  * Listens on 127.0.0.1 only; --port 0 (the default) picks a free port. Prints
  * "listening on 127.0.0.1:PORT" once ready; logs to standard error; stops cleanly on
  * SIGTERM or SIGINT. Connections are served one at a time (it is an example). */
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -47,6 +54,7 @@ static void on_signal(int sig) {
 struct connection {
   unsigned long id;
   const chainvet_validator *validator;
+  const chainvet_registry *registry; /* NULL: no binding check */
 };
 
 static void log_findings(unsigned long id, const chainvet_report *report) {
@@ -127,10 +135,54 @@ done:
   return ok;
 }
 
+/* The value of header `name` in the request head, copied into `out` (empty if absent). */
+static void header_value(const char *head, const char *name, char *out, size_t out_len) {
+  size_t name_len = strlen(name);
+  out[0] = 0;
+  for (const char *line = strstr(head, "\r\n"); line != NULL; line = strstr(line, "\r\n")) {
+    line += 2;
+    if (strncasecmp(line, name, name_len) != 0 || line[name_len] != ':') continue;
+    const char *v = line + name_len + 1;
+    while (*v == ' ' || *v == '\t') v++;
+    size_t n = strcspn(v, "\r\n");
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
+    if (n >= out_len) n = out_len - 1;
+    memcpy(out, v, n);
+    out[n] = 0;
+    return;
+  }
+}
+
+/* Whether the certificate this connection presented is registered to the client the
+ * request names. */
+static int binding_ok(SSL *ssl, const struct connection *conn, const char *client) {
+  X509 *leaf = SSL_get0_peer_certificate(ssl);
+  unsigned char *der = NULL;
+  int len = leaf ? i2d_X509(leaf, &der) : -1;
+  chainvet_report *report = NULL;
+  int ok = 0;
+  if (len > 0 &&
+      chainvet_validator_check_binding_der(conn->validator, conn->registry, client, strlen(client),
+                                           der, (size_t)len, NULL, &report) == CHAINVET_RESULT_OK) {
+    ok = chainvet_report_accepted(report);
+    if (ok) {
+      fprintf(stderr, "conn %lu: registered to client `%s`\n", conn->id, client);
+    } else {
+      fprintf(stderr, "conn %lu: rejected: not registered to client `%s`, %zu finding(s)\n", conn->id,
+              client, chainvet_report_findings_count(report));
+      log_findings(conn->id, report);
+    }
+  }
+  chainvet_report_free(report);
+  OPENSSL_free(der);
+  return ok;
+}
+
 /* Reads the request head (up to the blank line) and answers it. */
-static void serve(SSL *ssl, unsigned long id) {
+static void serve(SSL *ssl, const struct connection *conn) {
   char request[8192];
   size_t used = 0;
+  request[0] = 0;
   while (used < sizeof request - 1) {
     int n = SSL_read(ssl, request + used, (int)(sizeof request - 1 - used));
     if (n <= 0) break;
@@ -138,11 +190,25 @@ static void serve(SSL *ssl, unsigned long id) {
     request[used] = 0;
     if (strstr(request, "\r\n\r\n") != NULL) break;
   }
-  static const char response[] =
+  static const char accepted[] =
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n"
       "Connection: close\r\n\r\naccepted\n";
-  if (SSL_write(ssl, response, (int)(sizeof response - 1)) > 0) {
-    fprintf(stderr, "conn %lu: answered 200 accepted\n", id);
+  static const char forbidden[] =
+      "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n"
+      "Connection: close\r\n\r\nrejected\n";
+  if (conn->registry != NULL) {
+    char client[256];
+    header_value(request, "X-Client-Id", client, sizeof client);
+    if (!binding_ok(ssl, conn, client)) {
+      if (SSL_write(ssl, forbidden, (int)(sizeof forbidden - 1)) > 0) {
+        fprintf(stderr, "conn %lu: answered 403, connection closed\n", conn->id);
+      }
+      SSL_shutdown(ssl);
+      return;
+    }
+  }
+  if (SSL_write(ssl, accepted, (int)(sizeof accepted - 1)) > 0) {
+    fprintf(stderr, "conn %lu: answered 200 accepted\n", conn->id);
   }
   SSL_shutdown(ssl);
 }
@@ -179,18 +245,21 @@ static int listen_on(int port) {
 }
 
 static int usage(const char *argv0) {
-  fprintf(stderr, "usage: %s --cert SERVER.pem --key SERVER.key [--policy POLICY.toml] [--port N]\n",
+  fprintf(stderr,
+          "usage: %s --cert SERVER.pem --key SERVER.key [--policy POLICY.toml] "
+          "[--registry REGISTRY.toml] [--port N]\n",
           argv0);
   return 2;
 }
 
 int main(int argc, char **argv) {
-  const char *cert = NULL, *key = NULL, *policy = NULL;
+  const char *cert = NULL, *key = NULL, *policy = NULL, *registry_path = NULL;
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--cert") == 0) cert = argv[i + 1];
     else if (strcmp(argv[i], "--key") == 0) key = argv[i + 1];
     else if (strcmp(argv[i], "--policy") == 0) policy = argv[i + 1];
+    else if (strcmp(argv[i], "--registry") == 0) registry_path = argv[i + 1];
     else if (strcmp(argv[i], "--port") == 0) port = atoi(argv[i + 1]);
     else return usage(argv[0]);
   }
@@ -207,7 +276,17 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cannot load policy %s: %s\n", policy ? policy : "(default)", error);
     return 1;
   }
-  fprintf(stderr, "chainvet %s, policy %s\n", chainvet_version(), policy ? policy : "(default)");
+  chainvet_registry *registry = NULL;
+  if (registry_path != NULL &&
+      chainvet_registry_new_from_file(registry_path, &registry, error, sizeof error, NULL) !=
+          CHAINVET_RESULT_OK) {
+    fprintf(stderr, "cannot load registry: %s\n", error);
+    chainvet_validator_free(validator);
+    return 1;
+  }
+  fprintf(stderr, "chainvet %s, policy %s, registry %s (%zu clients)\n", chainvet_version(),
+          policy ? policy : "(default)", registry_path ? registry_path : "(none)",
+          chainvet_registry_client_count(registry));
 
   SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
   if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
@@ -215,6 +294,7 @@ int main(int argc, char **argv) {
       SSL_CTX_check_private_key(ctx) != 1) {
     log_openssl_errors(0, "cannot set up TLS (server certificate or key)");
     SSL_CTX_free(ctx);
+    chainvet_registry_free(registry);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -240,6 +320,7 @@ int main(int argc, char **argv) {
   if (server < 0) {
     perror("listen on 127.0.0.1");
     SSL_CTX_free(ctx);
+    chainvet_registry_free(registry);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -255,12 +336,12 @@ int main(int argc, char **argv) {
     struct timeval timeout = {5, 0}; /* a silent client cannot stall the gateway */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    struct connection conn = {next_id++, validator};
+    struct connection conn = {next_id++, validator, registry};
     SSL *ssl = SSL_new(ctx);
     if (ssl != NULL && SSL_set_fd(ssl, fd) == 1) {
       SSL_set_app_data(ssl, &conn);
       if (SSL_accept(ssl) == 1) {
-        serve(ssl, conn.id);
+        serve(ssl, &conn);
       } else {
         log_openssl_errors(conn.id, "handshake failed, connection closed");
       }
@@ -272,6 +353,7 @@ int main(int argc, char **argv) {
   fprintf(stderr, "stopping\n");
   close(server);
   SSL_CTX_free(ctx);
+  chainvet_registry_free(registry);
   chainvet_validator_free(validator);
   return 0;
 }

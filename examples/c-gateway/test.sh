@@ -32,7 +32,8 @@ fail() {
 }
 
 cd "$fixtures"
-"$gateway" --cert server.pem --key server.key --policy policy.toml >"$work/out" 2>"$work/log" &
+"$gateway" --cert server.pem --key server.key --policy policy.toml --registry registry.toml \
+  >"$work/out" 2>"$work/log" &
 pid=$!
 
 port=
@@ -46,17 +47,21 @@ done
 echo "gateway listening on 127.0.0.1:$port (pid $pid)"
 
 conn=0
-# connect NAME: curl with NAME.pem/NAME.key (or no certificate for NAME=none); sets
-# $status and $body.
+# connect NAME [CLIENT_ID]: curl with NAME.pem/NAME.key (or no certificate for
+# NAME=none), sending X-Client-Id: CLIENT_ID (default acme-payments, the client that
+# registered good.pem); sets $status (curl's exit code), $http and $body.
 connect() {
   conn=$((conn + 1))
   local cert_args=()
   [ "$1" != none ] && cert_args=(--cert "$1.pem" --key "$1.key")
+  rm -f "$work/body"
   set +e
-  body=$(curl -sS --max-time 15 --resolve "gateway.test:$port:127.0.0.1" --cacert ca.pem \
-    "${cert_args[@]}" "https://gateway.test:$port/" 2>"$work/curl-err")
+  http=$(curl -sS --max-time 15 --resolve "gateway.test:$port:127.0.0.1" --cacert ca.pem \
+    "${cert_args[@]}" -H "X-Client-Id: ${2:-acme-payments}" -o "$work/body" -w '%{http_code}' \
+    "https://gateway.test:$port/" 2>"$work/curl-err")
   status=$?
   set -e
+  body=$(cat "$work/body" 2>/dev/null || true)
 }
 
 # wait_log PATTERN: the gateway logs asynchronously to curl's exit; give it 5 s.
@@ -71,8 +76,9 @@ wait_log() {
 expect_accepted() {
   connect "$1"
   [ "$status" -eq 0 ] || fail "$1: curl failed ($status): $(cat "$work/curl-err")"
-  [ "$body" = accepted ] || fail "$1: expected the body 'accepted', got '$body'"
+  [ "$http" = 200 ] && [ "$body" = accepted ] || fail "$1: expected 200 'accepted', got $http '$body'"
   wait_log "^conn $conn: chain of [0-9]+ accepted$"
+  wait_log "^conn $conn: registered to client \`acme-payments\`$"
   wait_log "^conn $conn: answered 200 accepted$"
   if grep -q "^conn $conn: rejected" "$work/log"; then fail "$1: logged as rejected"; fi
   echo "ok: $1 accepted"
@@ -91,11 +97,27 @@ expect_rejected() {
   echo "ok: $1 refused with $2 $3 ($(head -c 120 "$work/curl-err"))"
 }
 
+# expect_unbound NAME CLIENT_ID CODE DOTTED: the chain is fine, so the handshake succeeds,
+# but the certificate is not the one CLIENT_ID registered: 403, and the binding finding
+# is logged.
+expect_unbound() {
+  connect "$1" "$2"
+  [ "$http" = 403 ] && [ "$body" = rejected ] || fail "$1 as $2: expected 403 'rejected', got $http '$body'"
+  wait_log "^conn $conn: chain of [0-9]+ accepted$"
+  wait_log "^conn $conn: rejected: not registered to client \`$2\`"
+  wait_log "^conn $conn:   $3 $4 \(error\): "
+  wait_log "^conn $conn: answered 403, connection closed$"
+  if grep -q "^conn $conn: answered 200" "$work/log"; then fail "$1 as $2: answered 200"; fi
+  echo "ok: $1 as client $2 refused with $3 $4"
+}
+
 expect_accepted good
 expect_rejected self-signed 1400 leaf.self_signed
 expect_rejected expired 1600 validity.expired
 expect_rejected short-lived 1602 validity.too_short
-expect_accepted other
+# A valid chain from the same CA, same subject, but not the registered certificate.
+expect_unbound other acme-payments 1901 binding.serial_mismatch
+expect_unbound good globex 1900 binding.no_registered_certificate
 
 # No client certificate at all: OpenSSL refuses before chainvet is asked.
 connect none

@@ -6,18 +6,23 @@
 //! - `DIR/unit/`: fixed-date chains for the C unit and thread tests, valid at the Unix
 //!   time in `DIR/unit/at.txt` (2026-06-01): `good.pem` and `good-{0,1,2}.der` (leaf,
 //!   intermediate, root), `reversed.pem`, `with-key.pem` (a private key in the bundle),
-//!   `root.pem`, and policies `trusting.toml` (trust store: that root) and
-//!   `untrusting.toml` (trust store: the gateway's CA).
+//!   `root.pem`, policies `trusting.toml` (trust store: that root) and
+//!   `untrusting.toml` (trust store: the gateway's CA), `other.pem`/`other-0.der` (a chain
+//!   whose leaf has the same subject and issuer but another serial), `registry.toml`
+//!   (client `acme` registered `good.pem`; client `pinned` pinned the good leaf's SHA-256)
+//!   and `bad-registry.toml` (a malformed pin on line 5).
 //! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
 //!   the current time: `ca.pem` (the gateway's trust store), `server.pem`/`server.key`
 //!   (`gateway.test`), and per client `NAME.pem` (leaf and intermediate, as a TLS client
 //!   sends them) with `NAME.key` for `good`, `other` (a second valid client certificate
 //!   of the same CA, registered to nobody), `self-signed`, `expired` and `short-lived`
-//!   (a 90-day lifetime), plus `policy.toml`.
+//!   (a 90-day lifetime), plus `policy.toml` and `registry.toml` (client `acme-payments`
+//!   registered `good.pem`, so `other` does not match it).
 
 use std::path::Path;
 use std::time::Duration;
 
+use chainvet_core::Certificate;
 use chainvet_testkit::rcgen::ExtendedKeyUsagePurpose;
 use chainvet_testkit::{Chain, Issued, KeyKind, OffsetDateTime, Spec, at, issue, self_signed};
 
@@ -48,6 +53,31 @@ fn unit(dir: &Path) {
         "trust_store = \"../gateway/ca.pem\"\n",
     );
     let leaf = &chain.certs[0];
+
+    // Registration binding: `acme` registered the good leaf (by file), `pinned` pinned its
+    // SHA-256; `other` is a second leaf of the same CA with the same subject, registered
+    // to nobody.
+    // rcgen derives serials from the key: another key slot gives another serial.
+    let other = chain
+        .clone()
+        .with_leaf(Spec::leaf("Test Leaf").key(KeyKind::P256, 5));
+    write(dir, "other.pem", other.pem());
+    write(dir, "other-0.der", &other.certs[0].der);
+    let fingerprint = Certificate::from_der(leaf.der.clone())
+        .expect("the testkit leaf parses")
+        .sha256_hex();
+    write(
+        dir,
+        "registry.toml",
+        format!(
+            "[clients.acme]\ncertificates = [\"good.pem\"]\n\n[clients.pinned]\nmode = \"fingerprint\"\nsha256 = [\"{fingerprint}\"]\n"
+        ),
+    );
+    write(
+        dir,
+        "bad-registry.toml",
+        "[clients.acme]\ncertificates = [\"good.pem\"]\n\n[clients.broken]\nsha256 = [\"12:34\"]\n",
+    );
     write(
         dir,
         "with-key.pem",
@@ -134,6 +164,11 @@ fn gateway(dir: &Path) {
         dir,
         "policy.toml",
         "trust_store = \"ca.pem\"\n\n[severity]\n\"chain.root_missing\" = \"off\"\n",
+    );
+    write(
+        dir,
+        "registry.toml",
+        "[clients.acme-payments]\ncertificates = [\"good.pem\"]\n",
     );
 }
 

@@ -105,6 +105,8 @@ pub enum chainvet_code {
     SubjectCnMismatch = 1801,
     /// `subject.country_invalid` (error by default): the country is not an ISO 3166-1 alpha-2 code.
     SubjectCountryInvalid = 1802,
+    /// `subject.dns_name_not_allowed` (error by default): a DNS name is not allowed by the policy.
+    SubjectDnsNameNotAllowed = 1803,
     /// `binding.no_registered_certificate` (error by default): no certificate is registered for this client.
     BindingNoRegisteredCertificate = 1900,
     /// `binding.serial_mismatch` (error by default): the serial number is not the registered one.
@@ -115,6 +117,10 @@ pub enum chainvet_code {
     BindingIssuerMismatch = 1903,
     /// `binding.fingerprint_mismatch` (error by default): the certificate fingerprint is not the registered one.
     BindingFingerprintMismatch = 1904,
+    /// `binding.spki_mismatch` (error by default): the public key is not the registered one.
+    BindingSpkiMismatch = 1905,
+    /// `binding.too_many_active` (error by default): more certificates are registered as active than allowed.
+    BindingTooManyActive = 1906,
     /// `revocation.revoked` (error by default): a certificate is revoked.
     RevocationRevoked = 2000,
     /// `revocation.unknown` (error by default): the responder does not know the certificate.
@@ -285,7 +291,19 @@ mod tests {
             .iter()
             .map(|c| (c.as_str().replace('.', "_").to_uppercase(), c.as_u32()))
             .collect();
-        assert_eq!(listed, expected);
+        if listed != expected {
+            // Print what `chainvet_code` must hold, ready to paste, then regenerate the
+            // header with `make -C ffi header`.
+            for c in Code::ALL {
+                let severity = c.default_severity();
+                println!("    /// `{c}` ({severity} by default): {}.", c.title());
+                println!("    {c:?} = {},", c.as_u32());
+            }
+        }
+        assert_eq!(
+            listed, expected,
+            "chainvet_code is out of date: see the output"
+        );
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! `chainvet_options`: per-call inputs beyond the certificates (validation time; later the
-//! client whose registration to check and a stapled OCSP response). An opaque handle so
-//! inputs can be added without changing any function signature.
+//! `chainvet_options`: per-call inputs beyond the certificates (validation time, the
+//! client whose registration to check). An opaque handle so inputs can be added without
+//! changing any function signature.
 
-use chainvet_core::{Options, Timestamp};
+use core::ffi::c_char;
+use std::sync::Arc;
+
+use chainvet_core::{Binding, Options, Timestamp};
 
 use crate::panic::guard;
 use crate::pointer::{self, Out};
+use crate::registry::{chainvet_registry, client_id_str};
 use crate::result::chainvet_result;
 
 /// Per-call validation options. Made by `chainvet_options_new`, freed by
@@ -18,6 +22,9 @@ use crate::result::chainvet_result;
 #[derive(Debug, Clone, Default)]
 pub struct chainvet_options {
     at: Option<Timestamp>,
+    /// The client's registrations, shared with the registry they came from (which may be
+    /// freed first).
+    binding: Option<Arc<Binding>>,
 }
 
 /// 0000-01-01T00:00:00Z, the earliest time an X.509 GeneralizedTime can express.
@@ -30,7 +37,13 @@ impl chainvet_options {
     pub(crate) fn to_core(&self) -> Options {
         let mut options = Options::default();
         options.at = self.at;
+        options.binding = self.binding.clone();
         options
+    }
+
+    /// The explicit validation time, if one is set.
+    pub(crate) fn time(&self) -> Option<Timestamp> {
+        self.at
     }
 }
 
@@ -109,6 +122,58 @@ pub unsafe extern "C" fn chainvet_options_set_time_now(
         // SAFETY: per this function's contract, NULL or a live, unshared options object.
         let options = unsafe { pointer::borrow_mut(options) }?;
         options.at = None;
+        Ok(())
+    })
+}
+
+/// Makes validations with these options also check the registration binding: the chain's
+/// leaf must be a certificate that client `client_id` (`client_id_len` bytes of UTF-8)
+/// registered in `registry` (`binding.*` findings otherwise; an unknown client gives
+/// `binding.no_registered_certificate`). Replaces any client set before.
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if a pointer is NULL,
+/// `CHAINVET_RESULT_INVALID_PARAMETER` if the id is not UTF-8; nothing changes then.
+///
+/// Ownership: the options keep what they need of the client's registrations; `registry`
+/// may be freed before them. Nothing of `client_id` is retained.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call;
+/// `registry` is NULL or a live registry; `client_id` is NULL or readable for
+/// `client_id_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_set_client(
+    options: *mut chainvet_options,
+    registry: *const chainvet_registry,
+    client_id: *const c_char,
+    client_id_len: usize,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        // SAFETY: per this function's contract, NULL or a live registry.
+        let registry = unsafe { pointer::borrow(registry) }?;
+        // SAFETY: per this function's contract, NULL or `client_id_len` readable bytes.
+        let id = unsafe { client_id_str(client_id, client_id_len) }?;
+        options.binding = Some(registry.inner().binding_for(id));
+        Ok(())
+    })
+}
+
+/// Stops checking a registration binding with these options (the default).
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_clear_client(
+    options: *mut chainvet_options,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        options.binding = None;
         Ok(())
     })
 }

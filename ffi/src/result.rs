@@ -37,9 +37,12 @@ pub enum chainvet_result {
     /// The policy could not be loaded (syntax, unknown key, bad value, unreadable file
     /// or trust store); the error message says what and where.
     PolicyInvalid = 100,
-    // 200-299: reserved for the registry (registration binding).
+    /// The registry could not be loaded (syntax, unknown key, bad fingerprint, a
+    /// registered certificate file unreadable or not a certificate); the error message
+    /// names the file, line, column and field.
+    RegistryInvalid = 200,
     // 300-399: reserved for revocation input (stapled OCSP responses).
-    // Last added: PolicyInvalid.
+    // Last added: RegistryInvalid.
 }
 
 impl chainvet_result {
@@ -53,6 +56,7 @@ impl chainvet_result {
         chainvet_result::NotPresent,
         chainvet_result::Panic,
         chainvet_result::PolicyInvalid,
+        chainvet_result::RegistryInvalid,
     ];
 
     /// The result with this number, if there is one.
@@ -71,6 +75,7 @@ impl chainvet_result {
             chainvet_result::NotPresent => "CHAINVET_RESULT_NOT_PRESENT",
             chainvet_result::Panic => "CHAINVET_RESULT_PANIC",
             chainvet_result::PolicyInvalid => "CHAINVET_RESULT_POLICY_INVALID",
+            chainvet_result::RegistryInvalid => "CHAINVET_RESULT_REGISTRY_INVALID",
         }
     }
 
@@ -88,6 +93,7 @@ impl chainvet_result {
             chainvet_result::NotPresent => "the value asked for does not exist",
             chainvet_result::Panic => "internal error in chainvet (a panic was caught)",
             chainvet_result::PolicyInvalid => "the policy could not be loaded",
+            chainvet_result::RegistryInvalid => "the registry could not be loaded",
         }
     }
 }
@@ -105,7 +111,7 @@ mod tests {
     #[test]
     fn numbers_are_stable_and_below_the_finding_codes() {
         let numbers: Vec<u32> = chainvet_result::ALL.iter().map(|&r| r as u32).collect();
-        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 99, 100]);
+        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 99, 100, 200]);
         for &r in chainvet_result::ALL {
             assert_eq!(chainvet_result::from_u32(r as u32), Some(r));
             assert!(r.to_string().starts_with(r.name()));

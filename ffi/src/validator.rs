@@ -25,12 +25,19 @@ pub struct chainvet_validator {
     inner: Validator,
 }
 
+impl chainvet_validator {
+    pub(crate) fn inner(&self) -> &Validator {
+        &self.inner
+    }
+}
+
 // The thread-safety promise above, checked by the compiler: if the core validator ever
 // stops being `Send + Sync`, this crate stops building.
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<chainvet_validator>();
     assert_send_sync::<chainvet_report>();
+    assert_send_sync::<crate::registry::chainvet_registry>();
 };
 
 /// Where the text of a policy error goes.
@@ -178,14 +185,15 @@ pub unsafe extern "C" fn chainvet_validator_new_from_policy_file(
     })
 }
 
+/// A C path as a `PathBuf`: any bytes on Unix, UTF-8 elsewhere.
 #[cfg(unix)]
-fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
+pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
     use std::os::unix::ffi::OsStrExt;
     Ok(PathBuf::from(std::ffi::OsStr::from_bytes(path.to_bytes())))
 }
 
 #[cfg(not(unix))]
-fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
+pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
     path.to_str()
         .map(PathBuf::from)
         .map_err(|_| chainvet_result::InvalidParameter)

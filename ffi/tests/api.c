@@ -593,6 +593,182 @@ static void test_validate_der(const chainvet_validator *v, const chainvet_option
   for (int k = 0; k < 3; k++) free(ders[k]);
 }
 
+static chainvet_report *check_binding(const chainvet_validator *v, const chainvet_registry *reg,
+                                      const char *client, const char *leaf_file,
+                                      const chainvet_options *o) {
+  size_t len;
+  unsigned char *der = read_file(unit_dir, leaf_file, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, client, strlen(client), der, len, o, &r),
+               CHAINVET_RESULT_OK);
+  free(der);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+static void test_registry(void) {
+  char path[4096], err[512];
+  size_t err_len = 0;
+  chainvet_registry *reg = UNTOUCHED;
+
+  /* Loading: from a file, from text; errors name file, line and field. */
+  snprintf(path, sizeof path, "%s/registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &reg, err, sizeof err, &err_len), CHAINVET_RESULT_OK);
+  REQUIRE(reg != NULL && reg != UNTOUCHED);
+  CHECK(chainvet_registry_client_count(reg) == 2);
+  CHECK(chainvet_registry_client_count(NULL) == 0);
+
+  chainvet_registry *bad = UNTOUCHED;
+  snprintf(path, sizeof path, "%s/bad-registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, err, sizeof err, &err_len),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "bad-registry.toml: line 5");
+  CHECK_STR_CONTAINS(err, "clients.broken.sha256[0]");
+  CHECK(err_len == strlen(err));
+  char small[8];
+  size_t full = 0;
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, small, sizeof small, &full),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK(strlen(small) == sizeof small - 1 && full == err_len);
+  snprintf(path, sizeof path, "%s/no-such-registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "no-such-registry.toml");
+  CHECK(bad == UNTOUCHED);
+
+  const char *text = "[clients.acme]\ncertificates = [\"good.pem\"]\n";
+  chainvet_registry *from_text = NULL;
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), unit_dir, &from_text, err, sizeof err, NULL),
+               CHAINVET_RESULT_OK);
+  CHECK(chainvet_registry_client_count(from_text) == 1);
+  chainvet_registry_free(from_text);
+  /* Relative to the working directory (the repository root in CI): no such file. */
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), NULL, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "good.pem");
+  const char *json = "{\"clients\": {\"x\": {\"sha256\": [\"nope\"]}}}";
+  CHECK_RESULT(chainvet_registry_new_from_text(json, strlen(json), unit_dir, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "clients.x.sha256[0]");
+  const char latin1[] = "[clients.caf\xe9]\n";
+  CHECK_RESULT(chainvet_registry_new_from_text(latin1, sizeof latin1 - 1, unit_dir, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "not UTF-8");
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 99);
+  CHECK_RESULT(chainvet_registry_new_from_text((const char *)noise, big, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  for (size_t k = 0; k < big; k++) noise[k] = (unsigned char)(' ' + noise[k] % 95);
+  CHECK_RESULT(chainvet_registry_new_from_text((const char *)noise, big, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  free(noise);
+  CHECK_RESULT(chainvet_registry_new_from_file(NULL, &bad, err, sizeof err, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, NULL, err, sizeof err, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, NULL, 4, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(NULL, 0, unit_dir, &bad, NULL, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), unit_dir, NULL, NULL, 0, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(text, SIZE_MAX, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(bad == UNTOUCHED);
+  chainvet_registry_free(NULL);
+
+  /* Binding as part of validation, through the options. */
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acme", 4), CHAINVET_RESULT_OK);
+  chainvet_report *r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = validate_file(v, "other.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH);
+  CHECK(i >= 0);
+  const char *message = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "good.pem");
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "nobody", 6), CHAINVET_RESULT_OK);
+  r = validate_file(v, "good.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_NO_REGISTERED_CERTIFICATE) >= 0);
+  chainvet_report_free(r);
+  /* The id is a length-delimited string: "acme" out of "acmex". */
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acmex", 4), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "\xff\xfe", 2), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(NULL, reg, "acme", 4), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(o, NULL, "acme", 4), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_file(v, "other.pem", o); /* still "acme": failed calls changed nothing */
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_client(o), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_clear_client(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_file(v, "other.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  /* The binding check alone, on a DER leaf. */
+  r = check_binding(v, reg, "acme", "good-0.der", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  const char *js = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &js), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(js, "\"validated_at\":\"2026-06-01T00:00:00Z\"");
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "acme", "other-0.der", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "pinned", "good-0.der", NULL);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "pinned", "other-0.der", NULL);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_FINGERPRINT_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "nobody", "good-0.der", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_NO_REGISTERED_CERTIFICATE) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "acme", "good-1.der", o); /* the intermediate is not registered */
+  CHECK(!chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  noise = random_bytes(4096, 5);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 4096, o, &r), CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED) >= 0);
+  chainvet_report_free(r);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 0, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = UNTOUCHED;
+  CHECK_RESULT(chainvet_validator_check_binding_der(NULL, reg, "acme", 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, NULL, "acme", 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, NULL, 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, NULL, 0, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 1, o, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "\xff", 1, noise, 1, o, &r), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, SIZE_MAX, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(r == UNTOUCHED);
+  free(noise);
+
+  /* Options keep the client's registrations: the registry may go first. */
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acme", 4), CHAINVET_RESULT_OK);
+  chainvet_registry_free(reg);
+  r = validate_file(v, "other.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+}
+
 /* A report is independent of its validator and options: both may go first. After
  * chainvet_report_free nothing touches the report's memory again (ASan and valgrind
  * would see it in the calls that follow). */
@@ -649,6 +825,7 @@ int main(int argc, char **argv) {
   chainvet_options_free(o);
   chainvet_validator_free(v);
 
+  test_registry();
   test_lifetimes();
   return finish("api");
 }
