@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The C ABI suite: builds libchainvet (debug), fails if include/chainvet.h differs from
-# what cbindgen 0.29.4 generates, checks every exported function is exercised by the C
-# tests, runs the C unit tests under AddressSanitizer+UBSan and under valgrind, the
+# what cbindgen 0.29.4 generates, checks the header compiles as C11, C2x and C++17 and
+# that every exported function is exercised by the C tests, runs the C unit tests under AddressSanitizer+UBSan and under valgrind, the
 # 8-thread test, the README's C example against an installed copy (shared and static),
 # and the example gateway's end-to-end mTLS test. Installs what it needs (cbindgen,
-# libssl-dev, valgrind, curl, pkg-config) if missing. Everything it starts listens on
+# libssl-dev, valgrind, curl, pkg-config, make, g++) if missing. Everything it starts listens on
 # 127.0.0.1 only and is stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ say() { printf -- '--> %s\n' "$*"; }
 # --- tools ---------------------------------------------------------------------------
 missing=()
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
-for tool in valgrind curl pkg-config make; do
+for tool in valgrind curl pkg-config make g++; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -65,7 +65,15 @@ for fn in $exports; do
 done
 echo "$(echo "$exports" | wc -l) functions exported, declared and tested"
 
-cflags=(-Wall -Wextra -Werror -std=c11 -g)
+cflags=(-Wall -Wextra -Werror -Wpedantic -std=c11 -g)
+
+say "the header compiles alone as C11, C2x and C++17, warnings as errors"
+for std in c11 c2x; do
+  gcc "${cflags[@]/-std=c11/-std=$std}" -fsyntax-only -x c -Iinclude include/chainvet.h
+done
+printf '#include <chainvet.h>\nint main() { chainvet_validator *v = nullptr; return chainvet_validator_new(&v); }\n' \
+  >"$work/header.cpp"
+g++ -Wall -Wextra -Werror -Wpedantic -std=c++17 -Iinclude -fsyntax-only "$work/header.cpp"
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 read -r -a link <<<"$(pkg-config --cflags --libs chainvet)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
