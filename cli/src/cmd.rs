@@ -4,6 +4,7 @@ pub(crate) mod check;
 pub(crate) mod csr;
 pub(crate) mod fix;
 pub(crate) mod match_;
+pub(crate) mod revocation;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -26,12 +27,15 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 }
 
 impl Common {
+    pub(crate) fn policy(&self) -> Result<Policy, String> {
+        match &self.policy {
+            Some(path) => Policy::from_file(path).map_err(|e| e.to_string()),
+            None => Ok(Policy::default()),
+        }
+    }
+
     pub(crate) fn validator(&self) -> Result<Validator, String> {
-        let policy = match &self.policy {
-            Some(path) => Policy::from_file(path).map_err(|e| e.to_string())?,
-            None => Policy::default(),
-        };
-        Validator::new(policy).map_err(|e| e.to_string())
+        Validator::new(self.policy()?).map_err(|e| e.to_string())
     }
 
     pub(crate) fn time(&self) -> Timestamp {

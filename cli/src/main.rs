@@ -29,6 +29,9 @@ enum Command {
     Match(cmd::match_::Args),
     /// Pre-flight a certificate signing request: signature, key and subject policy.
     Csr(cmd::csr::Args),
+    /// Revocation status of every certificate (OCSP or CRL), where it came from and
+    /// how long it is valid.
+    Revocation(cmd::revocation::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => cmd::fix::run(args),
         Command::Match(args) => cmd::match_::run(args),
         Command::Csr(args) => cmd::csr::run(args),
+        Command::Revocation(args) => cmd::revocation::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,16 +9,18 @@ use crate::input::{self, Slot};
 use crate::path_validation;
 use crate::policy::{Policy, PolicyError};
 use crate::report::{CertificateInfo, ChainSummary, Report, Severity};
+use crate::revocation;
 use crate::signature;
 use crate::time::Timestamp;
 use crate::trust::TrustStore;
 
-/// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`, no
-/// interior state that a validation changes.
+/// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`; the only
+/// interior state is the bounded revocation cache, shared by all clones.
 #[derive(Debug, Clone)]
 pub struct Validator {
     policy: Policy,
     trust: TrustStore,
+    revocation: std::sync::Arc<revocation::Checker>,
 }
 
 /// Per-call inputs beyond the certificates themselves. `Options::default()` validates
@@ -31,6 +33,23 @@ pub struct Options {
     /// The client's registrations: when set, the leaf must match one of them
     /// (`binding.*`). An `Arc` so a gateway shares one `Binding` across requests.
     pub binding: Option<std::sync::Arc<crate::binding::Binding>>,
+    /// DER OCSP responses stapled in the TLS handshake (status_request). Evaluated like
+    /// fetched ones and matched to certificates by CertID; reported as `stapled`.
+    pub stapled_ocsp: Vec<Vec<u8>>,
+    /// DER OCSP responses the caller obtained itself (its own client, a file);
+    /// reported as `supplied`. One that is about no certificate of the bundle is
+    /// `revocation.response_invalid`.
+    pub ocsp_responses: Vec<Vec<u8>>,
+    /// CRLs (DER or PEM) the caller obtained itself; each applies to the certificates
+    /// its issuer issued.
+    pub crls: Vec<Vec<u8>>,
+    /// Never contact a responder or distribution point: only stapled and supplied data
+    /// and the cache are used.
+    pub offline: bool,
+    /// Send a random nonce in fetched OCSP requests and require the response to echo
+    /// it. Off by default: many responders serve pre-signed responses without one.
+    /// Cached answers (fetched with a nonce earlier) are still used.
+    pub ocsp_nonce: bool,
 }
 
 impl Options {
@@ -62,10 +81,7 @@ pub(crate) struct Analysis {
 
 impl Default for Validator {
     fn default() -> Self {
-        Validator {
-            policy: Policy::default(),
-            trust: TrustStore::empty(),
-        }
+        Validator::with_trust_store(Policy::default(), TrustStore::empty())
     }
 }
 
@@ -76,13 +92,18 @@ impl Validator {
             Some(path) => TrustStore::from_file(path)?,
             None => TrustStore::empty(),
         };
-        Ok(Validator { policy, trust })
+        Ok(Validator::with_trust_store(policy, trust))
     }
 
     /// A validator for `policy` with the given trust anchors (which replace any
     /// `trust_store` file the policy names).
     pub fn with_trust_store(policy: Policy, trust: TrustStore) -> Validator {
-        Validator { policy, trust }
+        let revocation = std::sync::Arc::new(revocation::Checker::new(&policy.revocation));
+        Validator {
+            policy,
+            trust,
+            revocation,
+        }
     }
 
     /// The policy.
@@ -93,6 +114,12 @@ impl Validator {
     /// The trust anchors (empty when none are configured).
     pub fn trust_store(&self) -> &TrustStore {
         &self.trust
+    }
+
+    /// The revocation cache shared by this validator and its clones, e.g. to store an
+    /// OCSP answer a gateway fetched on its own event loop (`revocation::ocsp`).
+    pub fn revocation_cache(&self) -> &revocation::Cache {
+        self.revocation.cache()
     }
 
     /// Vets a PEM bundle now.
@@ -138,6 +165,7 @@ impl Validator {
         let at = options.time();
         let slots = slots.unwrap_or_default();
         let mut chain = Chain::default();
+        let mut revocation = Vec::new();
         if slots.len() > self.policy.max_certificates {
             findings.add(
                 Code::ChainTooLong,
@@ -168,6 +196,18 @@ impl Validator {
             if let Some(binding) = &options.binding {
                 crate::binding::run_on_chain(&slots, &chain, binding, at, &mut findings);
             }
+            revocation = revocation::run(
+                &self.revocation,
+                &self.policy.revocation,
+                &revocation::Inputs {
+                    slots: &slots,
+                    chain: &chain,
+                    trust: &self.trust,
+                    options,
+                    at,
+                },
+                &mut findings,
+            );
         }
         let findings = findings.into_vec();
         let certificates = slots
@@ -185,6 +225,7 @@ impl Validator {
                 path: chain.path.clone(),
             },
             validated_at: at.to_rfc3339(),
+            revocation,
         };
         Analysis {
             slots,

@@ -227,7 +227,7 @@ class TestReport:
         d = report.to_dict()
         assert d == json.loads(report.to_json()) == json.loads(report.to_json(indent=4))
         assert "\n    " in report.to_json(indent=4)
-        assert set(d) == {"accepted", "findings", "certificates", "chain", "validated_at"}
+        assert set(d) == {"accepted", "findings", "certificates", "chain", "revocation", "validated_at"}
         assert d["accepted"] is False
         assert d["findings"][0]["code"] == "chain.order_reversed"
         assert set(d["certificates"][0]) >= {

@@ -2,6 +2,8 @@
 //! benches and sample generator. Keys are generated once per process and cached, so
 //! RSA key generation does not dominate test time.
 
+pub mod revocation;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 

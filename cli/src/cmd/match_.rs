@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use chainvet::binding::leaf_of;
-use chainvet::{Binding, BindingMode, Options, Registration, Registry, Timestamp};
+use chainvet::{Binding, BindingMode, Options, Registration, Registry};
 
 use super::{Common, read_input, wipe};
 use crate::output;
@@ -128,8 +128,8 @@ pub(crate) struct RegistryArgs {
 
 impl RegistryArgs {
     /// Validation options at `at`, with the client's binding when a registry is given.
-    pub(crate) fn options(&self, at: Timestamp) -> Result<Options, String> {
-        let options = Options::at(at);
+    /// Adds the client's registrations to `options` when `--registry` and `--client` are given.
+    pub(crate) fn bind(&self, options: Options) -> Result<Options, String> {
         match (&self.registry, &self.client) {
             (Some(path), Some(client)) => {
                 let registry = Registry::from_file(path).map_err(|e| e.to_string())?;
