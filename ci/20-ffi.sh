@@ -4,8 +4,8 @@
 # that every exported function is exercised by the C tests, runs the C unit tests under AddressSanitizer+UBSan and under valgrind, the
 # 8-thread test, the README's C example against an installed copy (shared and static),
 # and the example gateway's end-to-end mTLS test. Installs what it needs (cbindgen,
-# libssl-dev, valgrind, curl, pkg-config, make, g++) if missing. Everything it starts listens on
-# 127.0.0.1 only and is stopped on exit, also on failure.
+# libssl-dev, valgrind, curl, pkg-config, make, g++, openssl) if missing. Everything it
+# starts listens on 127.0.0.1 only and is stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,7 +14,7 @@ say() { printf -- '--> %s\n' "$*"; }
 # --- tools ---------------------------------------------------------------------------
 missing=()
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
-for tool in valgrind curl pkg-config make g++; do
+for tool in valgrind curl pkg-config make g++ openssl; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -125,6 +125,107 @@ typedef uint32_t chainvet_severity;
 #endif // __cplusplus
 
 /**
+ * A certificate's revocation status, as the report records it.
+ */
+enum chainvet_revocation_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A valid response or CRL says good.
+   */
+  CHAINVET_REVOCATION_STATUS_GOOD = 1,
+  /**
+   * A valid response or CRL says revoked (`revocation.revoked`).
+   */
+  CHAINVET_REVOCATION_STATUS_REVOKED = 2,
+  /**
+   * A valid OCSP response says unknown (`revocation.unknown`).
+   */
+  CHAINVET_REVOCATION_STATUS_UNKNOWN = 3,
+  /**
+   * No response could be obtained (`revocation.unavailable`).
+   */
+  CHAINVET_REVOCATION_STATUS_UNAVAILABLE = 4,
+  /**
+   * A response was obtained but is not valid (`revocation.response_invalid`).
+   */
+  CHAINVET_REVOCATION_STATUS_INVALID = 5,
+  /**
+   * Nothing to check against: no responder URL, no distribution point, nothing
+   * stapled or supplied, or no issuer to verify a response with.
+   */
+  CHAINVET_REVOCATION_STATUS_NOT_CHECKED = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_revocation_status chainvet_revocation_status;
+#else
+typedef uint32_t chainvet_revocation_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How a revocation status was established.
+ */
+enum chainvet_revocation_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * An OCSP response (RFC 6960).
+   */
+  CHAINVET_REVOCATION_METHOD_OCSP = 1,
+  /**
+   * A certificate revocation list (RFC 5280).
+   */
+  CHAINVET_REVOCATION_METHOD_CRL = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_revocation_method chainvet_revocation_method;
+#else
+typedef uint32_t chainvet_revocation_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where the OCSP response or CRL that gave a status came from.
+ */
+enum chainvet_revocation_source
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Fetched from the responder or distribution point during this validation.
+   */
+  CHAINVET_REVOCATION_SOURCE_NETWORK = 1,
+  /**
+   * The validator's cache (fetched earlier, still fresh).
+   */
+  CHAINVET_REVOCATION_SOURCE_CACHE = 2,
+  /**
+   * Stapled in the handshake (`chainvet_options_add_stapled_ocsp`).
+   */
+  CHAINVET_REVOCATION_SOURCE_STAPLED = 3,
+  /**
+   * Handed over by the caller (`chainvet_options_add_ocsp_response`,
+   * `chainvet_options_add_crl`).
+   */
+  CHAINVET_REVOCATION_SOURCE_SUPPLIED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_revocation_source chainvet_revocation_source;
+#else
+typedef uint32_t chainvet_revocation_source;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The stable integer of every finding code, for `switch` statements in C. Functions
  * hand codes out as `uint32_t` (`chainvet_report_finding_code`), because a newer
  * library may report codes this header does not list yet: treat an unknown code as an
@@ -544,6 +645,96 @@ chainvet_result chainvet_options_set_client(chainvet_options *options,
 chainvet_result chainvet_options_clear_client(chainvet_options *options);
 
 /**
+ * Adds a DER OCSP response stapled in the TLS handshake (`len` bytes at `der`), for
+ * validations with these options to evaluate like a fetched one: the response's
+ * signature (by the issuer, or a responder it authorised with id-kp-OCSPSigning), its
+ * CertID, and its freshness at the validation time. It is matched to the certificates
+ * by CertID; the report gives source `CHAINVET_REVOCATION_SOURCE_STAPLED`. A response
+ * that says revoked gives `revocation.revoked`, unknown `revocation.unknown`, and one
+ * that is malformed, badly signed, stale or about another certificate
+ * `revocation.response_invalid` (a finding, never an error result). Checking follows
+ * the policy's `[revocation]` table (`mode = "off"` ignores it).
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` or `der` is NULL (even with
+ * `len == 0`), `CHAINVET_RESULT_INVALID_PARAMETER` if `len > PTRDIFF_MAX`.
+ *
+ * Ownership: the bytes are copied; the caller keeps `der`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call;
+ * `der` is NULL or readable for `len` bytes.
+ */
+chainvet_result chainvet_options_add_stapled_ocsp(chainvet_options *options,
+                                                  const uint8_t *der,
+                                                  size_t len);
+
+/**
+ * Adds a DER OCSP response the caller obtained itself (its own client, a file):
+ * evaluated like a stapled one, reported with source
+ * `CHAINVET_REVOCATION_SOURCE_SUPPLIED`; one about no certificate of the chain is
+ * `revocation.response_invalid`.
+ *
+ * Errors and ownership as for `chainvet_options_add_stapled_ocsp`.
+ *
+ * # Safety
+ * As for `chainvet_options_add_stapled_ocsp`.
+ */
+chainvet_result chainvet_options_add_ocsp_response(chainvet_options *options,
+                                                   const uint8_t *der,
+                                                   size_t len);
+
+/**
+ * Adds a CRL (DER or PEM, `len` bytes at `crl`) the caller obtained itself, e.g.
+ * downloaded periodically: it applies to the certificates its issuer issued (signature,
+ * thisUpdate/nextUpdate and the serial's entry are checked). Reported with source
+ * `CHAINVET_REVOCATION_SOURCE_SUPPLIED`.
+ *
+ * Errors and ownership as for `chainvet_options_add_stapled_ocsp`.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call;
+ * `crl` is NULL or readable for `len` bytes.
+ */
+chainvet_result chainvet_options_add_crl(chainvet_options *options, const uint8_t *crl, size_t len);
+
+/**
+ * Removes every stapled or supplied OCSP response and CRL added so far, e.g. to reuse
+ * an options object for the next connection.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call.
+ */
+chainvet_result chainvet_options_clear_revocation_input(chainvet_options *options);
+
+/**
+ * With `offline` true, validations never contact an OCSP responder or CRL distribution
+ * point: only stapled and supplied input and the validator's cache are used (a
+ * certificate with no answer there gets `revocation.unavailable`, a warning in the
+ * default soft-fail mode). False (the default) allows fetching, bounded by the policy's
+ * `timeout_ms` (3 s by default) per request.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call.
+ */
+chainvet_result chainvet_options_set_offline(chainvet_options *options, bool offline);
+
+/**
+ * With `nonce` true, OCSP requests chainvet sends carry a random nonce the response
+ * must echo (off by default: many responders serve pre-signed responses without one).
+ * Stapled, supplied and cached responses are not affected.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call.
+ */
+chainvet_result chainvet_options_set_ocsp_nonce(chainvet_options *options, bool nonce);
+
+/**
  * Loads a registry file (TOML, or JSON if it starts with `{`), named by the
  * NUL-terminated `path`. Registered certificate files are read and parsed now, relative
  * to the registry file's directory; nothing is read later.
@@ -776,6 +967,78 @@ chainvet_result chainvet_report_finding_hint(const chainvet_report *report,
  * `report` is NULL or a live report; `json_out` is NULL or valid for writing a pointer.
  */
 chainvet_result chainvet_report_json(const chainvet_report *report, const char **json_out);
+
+/**
+ * The number of revocation entries in the report: one per certificate the policy's
+ * revocation scope covers (the leaf by default), none when revocation checking is off
+ * or the chain could not be assembled; 0 for a NULL report. The JSON
+ * (`chainvet_report_json`, key `revocation`) has the details: responder, signer,
+ * thisUpdate/nextUpdate, revocation time and reason.
+ *
+ * # Safety
+ * `report` is NULL or a live report.
+ */
+size_t chainvet_report_revocation_count(const chainvet_report *report);
+
+/**
+ * Writes the index of the certificate revocation entry `index` is about (its position
+ * in the input, as in findings) to `*certificate_out`.
+ *
+ * Returns `CHAINVET_RESULT_OUT_OF_RANGE` if `index >= chainvet_report_revocation_count`,
+ * `CHAINVET_RESULT_NULL_PARAMETER` if a pointer is NULL; nothing is written then.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `certificate_out` is NULL or valid for writing a
+ * `size_t`.
+ */
+chainvet_result chainvet_report_revocation_certificate(const chainvet_report *report,
+                                                       size_t index,
+                                                       size_t *certificate_out);
+
+/**
+ * Writes the status of revocation entry `index` to `*status_out`.
+ *
+ * Returns `CHAINVET_RESULT_OUT_OF_RANGE` or `CHAINVET_RESULT_NULL_PARAMETER` as
+ * `chainvet_report_revocation_certificate` does.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `status_out` is NULL or valid for writing a
+ * `chainvet_revocation_status`.
+ */
+chainvet_result chainvet_report_revocation_status(const chainvet_report *report,
+                                                  size_t index,
+                                                  chainvet_revocation_status *status_out);
+
+/**
+ * Writes how the status of revocation entry `index` was established (OCSP or CRL) to
+ * `*method_out`.
+ *
+ * Returns `CHAINVET_RESULT_NOT_PRESENT` (nothing written) when no response or CRL was
+ * used (`UNAVAILABLE`, `NOT_CHECKED`); otherwise as
+ * `chainvet_report_revocation_certificate`.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `method_out` is NULL or valid for writing a
+ * `chainvet_revocation_method`.
+ */
+chainvet_result chainvet_report_revocation_method(const chainvet_report *report,
+                                                  size_t index,
+                                                  chainvet_revocation_method *method_out);
+
+/**
+ * Writes where the response or CRL behind revocation entry `index` came from (network,
+ * cache, stapled, supplied) to `*source_out`.
+ *
+ * Returns `CHAINVET_RESULT_NOT_PRESENT` (nothing written) when no response or CRL was
+ * used; otherwise as `chainvet_report_revocation_certificate`.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `source_out` is NULL or valid for writing a
+ * `chainvet_revocation_source`.
+ */
+chainvet_result chainvet_report_revocation_source(const chainvet_report *report,
+                                                  size_t index,
+                                                  chainvet_revocation_source *source_out);
 
 /**
  * Makes a validator with the default policy (mTLS client onboarding: complete

@@ -14,13 +14,19 @@
  * are logged, one line each with the stable integer code, the dotted code and the
  * message. An accepted client gets "HTTP/1.1 200 OK" with the body "accepted".
  *
+ * With --crl, the CRL (DER or PEM, e.g. downloaded periodically by a cron job) is handed
+ * to every validation, so a revoked client certificate fails the handshake with
+ * revocation.revoked without any network access; certificates it does not cover are
+ * checked as the policy's [revocation] table says (OCSP fetched with a bounded timeout,
+ * soft-fail by default). Each connection logs its leaf's revocation status.
+ *
  * With --registry, each request must also name its client in an "X-Client-Id" header,
  * and the certificate it connected with must be one that client registered
  * (chainvet_validator_check_binding_der: per request, no signature work). A mismatch is
  * answered "403 Forbidden", logged with its binding.* findings, and the connection closed.
  *
  * Usage: gateway --cert SERVER.pem --key SERVER.key [--policy POLICY.toml]
- *                [--registry REGISTRY.toml] [--port N]
+ *                [--crl CRL] [--registry REGISTRY.toml] [--port N]
  * Listens on 127.0.0.1 only; --port 0 (the default) picks a free port. Prints
  * "listening on 127.0.0.1:PORT" once ready; logs to standard error; stops cleanly on
  * SIGTERM or SIGINT. Connections are served one at a time (it is an example). */
@@ -54,6 +60,7 @@ static void on_signal(int sig) {
 struct connection {
   unsigned long id;
   const chainvet_validator *validator;
+  const chainvet_options *options;   /* shared by all connections, read-only; NULL: defaults */
   const chainvet_registry *registry; /* NULL: no binding check */
 };
 
@@ -73,6 +80,29 @@ static void log_findings(unsigned long id, const chainvet_report *report) {
                                                                 : "info";
     fprintf(stderr, "conn %lu:   %u %s (%s): %s\n", id, code, name, level, message);
     fprintf(stderr, "conn %lu:     hint: %s\n", id, hint);
+  }
+}
+
+static void log_revocation(unsigned long id, const chainvet_report *report) {
+  static const char *const statuses[] = {"?", "good", "revoked", "unknown", "unavailable", "invalid",
+                                         "not checked"};
+  for (size_t i = 0; i < chainvet_report_revocation_count(report); i++) {
+    size_t cert = 0;
+    chainvet_revocation_status status = 0;
+    chainvet_revocation_method method = 0;
+    chainvet_revocation_source source = 0;
+    chainvet_report_revocation_certificate(report, i, &cert);
+    chainvet_report_revocation_status(report, i, &status);
+    if (status > CHAINVET_REVOCATION_STATUS_NOT_CHECKED) status = 0;
+    if (chainvet_report_revocation_source(report, i, &source) == CHAINVET_RESULT_OK &&
+        chainvet_report_revocation_method(report, i, &method) == CHAINVET_RESULT_OK) {
+      static const char *const sources[] = {"?", "network", "cache", "stapled", "supplied"};
+      fprintf(stderr, "conn %lu: revocation of certificate %zu: %s (%s, %s)\n", id, cert,
+              statuses[status], method == CHAINVET_REVOCATION_METHOD_CRL ? "CRL" : "OCSP",
+              source <= CHAINVET_REVOCATION_SOURCE_SUPPLIED ? sources[source] : "?");
+    } else {
+      fprintf(stderr, "conn %lu: revocation of certificate %zu: %s\n", id, cert, statuses[status]);
+    }
   }
 }
 
@@ -104,9 +134,9 @@ static int vet_chain(X509_STORE_CTX *store_ctx, void *arg) {
     lens[i] = (size_t)len;
   }
 
-  /* NULL options: validate at the current time. */
-  chainvet_result res =
-      chainvet_validator_validate_der(conn->validator, certs, lens, (size_t)count, NULL, &report);
+  /* The shared options carry no time: validate at the current time. */
+  chainvet_result res = chainvet_validator_validate_der(conn->validator, certs, lens, (size_t)count,
+                                                        conn->options, &report);
   if (res != CHAINVET_RESULT_OK) {
     char why[256];
     chainvet_code_message(res, why, sizeof why, NULL);
@@ -121,6 +151,7 @@ static int vet_chain(X509_STORE_CTX *store_ctx, void *arg) {
             chainvet_report_findings_count(report));
   }
   log_findings(conn->id, report); /* warnings of accepted chains too */
+  log_revocation(conn->id, report);
 
 done:
   chainvet_report_free(report);
@@ -223,6 +254,22 @@ static void log_openssl_errors(unsigned long id, const char *what) {
   }
 }
 
+/* The whole file, malloc'd, or NULL. */
+static unsigned char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  unsigned char *data = NULL;
+  long size = -1;
+  if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+      (data = malloc((size_t)size + 1)) != NULL && fread(data, 1, (size_t)size, f) != (size_t)size) {
+    free(data);
+    data = NULL;
+  }
+  fclose(f);
+  *len = size > 0 ? (size_t)size : 0;
+  return data;
+}
+
 static int listen_on(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
@@ -247,19 +294,20 @@ static int listen_on(int port) {
 static int usage(const char *argv0) {
   fprintf(stderr,
           "usage: %s --cert SERVER.pem --key SERVER.key [--policy POLICY.toml] "
-          "[--registry REGISTRY.toml] [--port N]\n",
+          "[--crl CRL] [--registry REGISTRY.toml] [--port N]\n",
           argv0);
   return 2;
 }
 
 int main(int argc, char **argv) {
-  const char *cert = NULL, *key = NULL, *policy = NULL, *registry_path = NULL;
+  const char *cert = NULL, *key = NULL, *policy = NULL, *registry_path = NULL, *crl_path = NULL;
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--cert") == 0) cert = argv[i + 1];
     else if (strcmp(argv[i], "--key") == 0) key = argv[i + 1];
     else if (strcmp(argv[i], "--policy") == 0) policy = argv[i + 1];
     else if (strcmp(argv[i], "--registry") == 0) registry_path = argv[i + 1];
+    else if (strcmp(argv[i], "--crl") == 0) crl_path = argv[i + 1];
     else if (strcmp(argv[i], "--port") == 0) port = atoi(argv[i + 1]);
     else return usage(argv[0]);
   }
@@ -276,17 +324,34 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cannot load policy %s: %s\n", policy ? policy : "(default)", error);
     return 1;
   }
+  /* One options object for every connection: validations only read it. */
+  chainvet_options *options = NULL;
+  if (crl_path != NULL) {
+    size_t crl_len = 0;
+    unsigned char *crl = read_all(crl_path, &crl_len);
+    if (crl == NULL || chainvet_options_new(&options) != CHAINVET_RESULT_OK ||
+        chainvet_options_add_crl(options, crl, crl_len) != CHAINVET_RESULT_OK) {
+      fprintf(stderr, "cannot load CRL %s\n", crl_path);
+      free(crl);
+      chainvet_options_free(options);
+      chainvet_validator_free(validator);
+      return 1;
+    }
+    free(crl); /* copied by chainvet */
+  }
+
   chainvet_registry *registry = NULL;
   if (registry_path != NULL &&
       chainvet_registry_new_from_file(registry_path, &registry, error, sizeof error, NULL) !=
           CHAINVET_RESULT_OK) {
     fprintf(stderr, "cannot load registry: %s\n", error);
+    chainvet_options_free(options);
     chainvet_validator_free(validator);
     return 1;
   }
-  fprintf(stderr, "chainvet %s, policy %s, registry %s (%zu clients)\n", chainvet_version(),
-          policy ? policy : "(default)", registry_path ? registry_path : "(none)",
-          chainvet_registry_client_count(registry));
+  fprintf(stderr, "chainvet %s, policy %s, CRL %s, registry %s (%zu clients)\n",
+          chainvet_version(), policy ? policy : "(default)", crl_path ? crl_path : "(none)",
+          registry_path ? registry_path : "(none)", chainvet_registry_client_count(registry));
 
   SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
   if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
@@ -295,6 +360,7 @@ int main(int argc, char **argv) {
     log_openssl_errors(0, "cannot set up TLS (server certificate or key)");
     SSL_CTX_free(ctx);
     chainvet_registry_free(registry);
+    chainvet_options_free(options);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -321,6 +387,7 @@ int main(int argc, char **argv) {
     perror("listen on 127.0.0.1");
     SSL_CTX_free(ctx);
     chainvet_registry_free(registry);
+    chainvet_options_free(options);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -336,7 +403,7 @@ int main(int argc, char **argv) {
     struct timeval timeout = {5, 0}; /* a silent client cannot stall the gateway */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    struct connection conn = {next_id++, validator, registry};
+    struct connection conn = {next_id++, validator, options, registry};
     SSL *ssl = SSL_new(ctx);
     if (ssl != NULL && SSL_set_fd(ssl, fd) == 1) {
       SSL_set_app_data(ssl, &conn);
@@ -354,6 +421,7 @@ int main(int argc, char **argv) {
   close(server);
   SSL_CTX_free(ctx);
   chainvet_registry_free(registry);
+  chainvet_options_free(options);
   chainvet_validator_free(validator);
   return 0;
 }

@@ -32,7 +32,7 @@ fail() {
 }
 
 cd "$fixtures"
-"$gateway" --cert server.pem --key server.key --policy policy.toml --registry registry.toml \
+"$gateway" --cert server.pem --key server.key --policy policy.toml --crl crl.der --registry registry.toml \
   >"$work/out" 2>"$work/log" &
 pid=$!
 
@@ -73,12 +73,14 @@ wait_log() {
   fail "connection $conn: the gateway log has no line matching: $1"
 }
 
+# expect_accepted NAME [CLIENT_ID]
 expect_accepted() {
-  connect "$1"
+  local client=${2:-acme-payments}
+  connect "$1" "$client"
   [ "$status" -eq 0 ] || fail "$1: curl failed ($status): $(cat "$work/curl-err")"
   [ "$http" = 200 ] && [ "$body" = accepted ] || fail "$1: expected 200 'accepted', got $http '$body'"
   wait_log "^conn $conn: chain of [0-9]+ accepted$"
-  wait_log "^conn $conn: registered to client \`acme-payments\`$"
+  wait_log "^conn $conn: registered to client \`$client\`$"
   wait_log "^conn $conn: answered 200 accepted$"
   if grep -q "^conn $conn: rejected" "$work/log"; then fail "$1: logged as rejected"; fi
   echo "ok: $1 accepted"
@@ -118,6 +120,12 @@ expect_rejected short-lived 1602 validity.too_short
 # A valid chain from the same CA, same subject, but not the registered certificate.
 expect_unbound other acme-payments 1901 binding.serial_mismatch
 expect_unbound good globex 1900 binding.no_registered_certificate
+# Revocation from the CRL given with --crl (made by `openssl ca -gencrl`), no network.
+expect_accepted pki-good pki-client
+wait_log "^conn $conn: revocation of certificate 0: good \(CRL, supplied\)$"
+echo "ok: pki-good's revocation status logged as good, from the supplied CRL"
+expect_rejected pki-revoked 2000 revocation.revoked
+wait_log "^conn $conn: revocation of certificate 0: revoked \(CRL, supplied\)$"
 
 # No client certificate at all: OpenSSL refuses before chainvet is asked.
 connect none

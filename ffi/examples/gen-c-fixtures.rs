@@ -11,19 +11,28 @@
 //!   whose leaf has the same subject and issuer but another serial), `registry.toml`
 //!   (client `acme` registered `good.pem`; client `pinned` pinned the good leaf's SHA-256)
 //!   and `bad-registry.toml` (a malformed pin on line 5).
+//! - `DIR/revocation/`: testkit's revocation PKI (issuing CA and root; leaves `good`,
+//!   `revoked` (keyCompromise), `unknown`), as bundles `NAME.pem`, with OCSP responses
+//!   made by `openssl ocsp` (`NAME-ocsp.der` signed by the CA, `delegated-good-ocsp.der`
+//!   by a delegated responder, `unrelated-ocsp.der` by an unrelated key), the CA's CRL
+//!   (`crl.der`, `crl.pem`, by `openssl ca -gencrl`), policies `hard-fail.toml` and
+//!   `off.toml`, and `at.txt` (the time they were made; responses are fresh for a day).
 //! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
 //!   the current time: `ca.pem` (the gateway's trust store), `server.pem`/`server.key`
 //!   (`gateway.test`), and per client `NAME.pem` (leaf and intermediate, as a TLS client
 //!   sends them) with `NAME.key` for `good`, `other` (a second valid client certificate
 //!   of the same CA, registered to nobody), `self-signed`, `expired` and `short-lived`
-//!   (a 90-day lifetime), plus `policy.toml` and `registry.toml` (client `acme-payments`
-//!   registered `good.pem`, so `other` does not match it).
+//!   (a 90-day lifetime), `pki-good` and `pki-revoked` (from the revocation PKI, whose
+//!   root `ca.pem` also holds), its CRL `crl.der`, plus `policy.toml` and `registry.toml`
+//!   (client `acme-payments` registered `good.pem`, so `other` does not match it; client
+//!   `pki-client` registered `pki-good.pem`).
 
 use std::path::Path;
 use std::time::Duration;
 
 use chainvet_core::Certificate;
 use chainvet_testkit::rcgen::ExtendedKeyUsagePurpose;
+use chainvet_testkit::revocation::{OcspOptions, Pki, Signer};
 use chainvet_testkit::{Chain, Issued, KeyKind, OffsetDateTime, Spec, at, issue, self_signed};
 
 fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) {
@@ -90,27 +99,59 @@ fn unit(dir: &Path) {
     );
 }
 
-fn gateway(dir: &Path) {
+/// OCSP responses and a CRL made by the openssl CLI (testkit's revocation `Pki`; its
+/// HTTP responder stops when `pki` is dropped, so the certificates' URLs lead nowhere
+/// afterwards: tests must use what is written here, offline).
+fn revocation(dir: &Path, pki: &Pki) {
+    std::fs::create_dir_all(dir).expect("create revocation dir");
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    write(dir, "at.txt", format!("{now}\n"));
+    for (name, leaf) in [
+        ("good", &pki.good),
+        ("revoked", &pki.revoked),
+        ("unknown", &pki.unknown),
+    ] {
+        write(dir, &format!("{name}.pem"), pki.bundle(leaf));
+        let response = pki.ocsp_response(leaf, &OcspOptions::default());
+        write(dir, &format!("{name}-ocsp.der"), response);
+    }
+    let delegated = pki.ocsp_response(&pki.good, &OcspOptions::signed_by(Signer::Delegated));
+    write(dir, "delegated-good-ocsp.der", delegated);
+    let unrelated = pki.ocsp_response(&pki.good, &OcspOptions::signed_by(Signer::Unrelated));
+    write(dir, "unrelated-ocsp.der", unrelated);
+    write(dir, "crl.der", &pki.crl_der);
+    let crl_pem = std::fs::read(pki.crl_pem_path()).expect("read the CRL PEM");
+    write(dir, "crl.pem", crl_pem);
+    write(
+        dir,
+        "hard-fail.toml",
+        "[revocation]\nmode = \"hard-fail\"\n",
+    );
+    write(dir, "off.toml", "[revocation]\nmode = \"off\"\n");
+}
+
+fn gateway(dir: &Path, pki: &Pki) {
     std::fs::create_dir_all(dir).expect("create gateway dir");
     let now = OffsetDateTime::now_utc();
     let dated = |spec: Spec, from: OffsetDateTime, to: OffsetDateTime| spec.validity(from, to);
 
     let root = self_signed(dated(
-        Spec::ca("Gateway Test Root CA").key(KeyKind::P256, 20),
+        Spec::ca("Gateway Test Root CA").key(KeyKind::P256, 40),
         now - days(30),
         now + days(3650),
     ));
     let int = issue(
         dated(
-            Spec::ca("Gateway Test Issuing CA").key(KeyKind::P256, 21),
+            Spec::ca("Gateway Test Issuing CA").key(KeyKind::P256, 41),
             now - days(30),
             now + days(3650),
         ),
         &root,
     );
-    write(dir, "ca.pem", root.pem());
+    // The gateway trusts its own root and the revocation PKI's.
+    write(dir, "ca.pem", format!("{}{}", root.pem(), pki.root.pem()));
 
-    let mut server = Spec::leaf("gateway.test").key(KeyKind::P256, 30);
+    let mut server = Spec::leaf("gateway.test").key(KeyKind::P256, 50);
     server.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
     server.dns_names = vec!["gateway.test".to_owned()];
     let server = issue(dated(server, now - days(1), now + days(365)), &root);
@@ -133,30 +174,39 @@ fn gateway(dir: &Path) {
     };
     client(
         "good",
-        &leaf("acme-payments client", 22, now - days(1), now + days(730)),
+        &leaf("acme-payments client", 42, now - days(1), now + days(730)),
         true,
     );
     client(
         "other",
-        &leaf("acme-payments client", 23, now - days(1), now + days(730)),
+        &leaf("acme-payments client", 43, now - days(1), now + days(730)),
         true,
     );
     client(
         "expired",
-        &leaf("expired client", 24, now - days(400), now - days(35)),
+        &leaf("expired client", 44, now - days(400), now - days(35)),
         true,
     );
     client(
         "short-lived",
-        &leaf("short-lived client", 25, now - days(1), now + days(89)),
+        &leaf("short-lived client", 45, now - days(1), now + days(89)),
         true,
     );
     let lone = self_signed(dated(
-        Spec::leaf("self-signed client").key(KeyKind::P256, 26),
+        Spec::leaf("self-signed client").key(KeyKind::P256, 46),
         now - days(1),
         now + days(730),
     ));
     client("self-signed", &lone, false);
+    for (name, leaf) in [("pki-good", &pki.good), ("pki-revoked", &pki.revoked)] {
+        write(
+            dir,
+            &format!("{name}.pem"),
+            format!("{}{}", leaf.pem(), pki.ca.pem()),
+        );
+        write(dir, &format!("{name}.key"), leaf.key_pem());
+    }
+    write(dir, "crl.der", &pki.crl_der);
 
     // A TLS client sends its leaf and intermediates, not its root: the trust store holds
     // the root, so a chain ending below it is complete.
@@ -168,7 +218,7 @@ fn gateway(dir: &Path) {
     write(
         dir,
         "registry.toml",
-        "[clients.acme-payments]\ncertificates = [\"good.pem\"]\n",
+        "[clients.acme-payments]\ncertificates = [\"good.pem\"]\n\n[clients.pki-client]\ncertificates = [\"pki-good.pem\"]\n",
     );
 }
 
@@ -176,6 +226,8 @@ fn main() {
     let dir = std::env::args().nth(1).expect("usage: gen-c-fixtures DIR");
     let dir = Path::new(&dir);
     unit(&dir.join("unit"));
-    gateway(&dir.join("gateway"));
+    let pki = Pki::new();
+    revocation(&dir.join("revocation"), &pki);
+    gateway(&dir.join("gateway"), &pki);
     println!("wrote {}", dir.display());
 }

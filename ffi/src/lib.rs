@@ -31,6 +31,7 @@ pub mod options;
 pub mod registry;
 pub mod report;
 pub mod result;
+pub mod revocation;
 pub mod validator;
 
 use core::ffi::c_char;

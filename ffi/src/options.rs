@@ -1,11 +1,10 @@
 //! `chainvet_options`: per-call inputs beyond the certificates (validation time, the
-//! client whose registration to check). An opaque handle so inputs can be added without
+//! client whose registration to check, revocation input: stapled or supplied OCSP
+//! responses and CRLs, offline mode). An opaque handle so inputs can be added without
 //! changing any function signature.
 
+use chainvet_core::{Options, Timestamp};
 use core::ffi::c_char;
-use std::sync::Arc;
-
-use chainvet_core::{Binding, Options, Timestamp};
 
 use crate::panic::guard;
 use crate::pointer::{self, Out};
@@ -21,10 +20,10 @@ use crate::result::chainvet_result;
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Default)]
 pub struct chainvet_options {
-    at: Option<Timestamp>,
-    /// The client's registrations, shared with the registry they came from (which may be
-    /// freed first).
-    binding: Option<Arc<Binding>>,
+    /// The core's options, handed to each validation by reference: a CRL added once is
+    /// not copied per call. The client binding is an `Arc` shared with the registry it
+    /// came from (which may be freed first).
+    inner: Options,
 }
 
 /// 0000-01-01T00:00:00Z, the earliest time an X.509 GeneralizedTime can express.
@@ -34,16 +33,13 @@ const LATEST: i64 = 253_402_300_799;
 
 impl chainvet_options {
     /// The core's per-call options.
-    pub(crate) fn to_core(&self) -> Options {
-        let mut options = Options::default();
-        options.at = self.at;
-        options.binding = self.binding.clone();
-        options
+    pub(crate) fn core(&self) -> &Options {
+        &self.inner
     }
 
     /// The explicit validation time, if one is set.
     pub(crate) fn time(&self) -> Option<Timestamp> {
-        self.at
+        self.inner.at
     }
 }
 
@@ -101,7 +97,7 @@ pub unsafe extern "C" fn chainvet_options_set_time(
         if !(EARLIEST..=LATEST).contains(&unix_seconds) {
             return Err(chainvet_result::InvalidParameter);
         }
-        options.at = Some(Timestamp(unix_seconds));
+        options.inner.at = Some(Timestamp(unix_seconds));
         Ok(())
     })
 }
@@ -121,7 +117,7 @@ pub unsafe extern "C" fn chainvet_options_set_time_now(
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live, unshared options object.
         let options = unsafe { pointer::borrow_mut(options) }?;
-        options.at = None;
+        options.inner.at = None;
         Ok(())
     })
 }
@@ -155,7 +151,7 @@ pub unsafe extern "C" fn chainvet_options_set_client(
         let registry = unsafe { pointer::borrow(registry) }?;
         // SAFETY: per this function's contract, NULL or `client_id_len` readable bytes.
         let id = unsafe { client_id_str(client_id, client_id_len) }?;
-        options.binding = Some(registry.inner().binding_for(id));
+        options.inner.binding = Some(registry.inner().binding_for(id));
         Ok(())
     })
 }
@@ -173,7 +169,170 @@ pub unsafe extern "C" fn chainvet_options_clear_client(
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live, unshared options object.
         let options = unsafe { pointer::borrow_mut(options) }?;
-        options.binding = None;
+        options.inner.binding = None;
+        Ok(())
+    })
+}
+
+/// Which list of revocation input a byte string joins.
+enum Input {
+    StapledOcsp,
+    OcspResponse,
+    Crl,
+}
+
+/// Copies `len` bytes at `data` into one of the options' revocation input lists.
+///
+/// # Safety
+/// As for the exported `chainvet_options_add_*` functions.
+unsafe fn add_input(
+    options: *mut chainvet_options,
+    data: *const u8,
+    len: usize,
+    input: Input,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per the exported function's contract, NULL or a live, unshared object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        // SAFETY: per the exported function's contract, NULL or `len` readable bytes.
+        let bytes = unsafe { pointer::slice(data, len) }?.to_vec();
+        match input {
+            Input::StapledOcsp => options.inner.stapled_ocsp.push(bytes),
+            Input::OcspResponse => options.inner.ocsp_responses.push(bytes),
+            Input::Crl => options.inner.crls.push(bytes),
+        }
+        Ok(())
+    })
+}
+
+/// Adds a DER OCSP response stapled in the TLS handshake (`len` bytes at `der`), for
+/// validations with these options to evaluate like a fetched one: the response's
+/// signature (by the issuer, or a responder it authorised with id-kp-OCSPSigning), its
+/// CertID, and its freshness at the validation time. It is matched to the certificates
+/// by CertID; the report gives source `CHAINVET_REVOCATION_SOURCE_STAPLED`. A response
+/// that says revoked gives `revocation.revoked`, unknown `revocation.unknown`, and one
+/// that is malformed, badly signed, stale or about another certificate
+/// `revocation.response_invalid` (a finding, never an error result). Checking follows
+/// the policy's `[revocation]` table (`mode = "off"` ignores it).
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` or `der` is NULL (even with
+/// `len == 0`), `CHAINVET_RESULT_INVALID_PARAMETER` if `len > PTRDIFF_MAX`.
+///
+/// Ownership: the bytes are copied; the caller keeps `der`.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call;
+/// `der` is NULL or readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_add_stapled_ocsp(
+    options: *mut chainvet_options,
+    der: *const u8,
+    len: usize,
+) -> chainvet_result {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { add_input(options, der, len, Input::StapledOcsp) }
+}
+
+/// Adds a DER OCSP response the caller obtained itself (its own client, a file):
+/// evaluated like a stapled one, reported with source
+/// `CHAINVET_REVOCATION_SOURCE_SUPPLIED`; one about no certificate of the chain is
+/// `revocation.response_invalid`.
+///
+/// Errors and ownership as for `chainvet_options_add_stapled_ocsp`.
+///
+/// # Safety
+/// As for `chainvet_options_add_stapled_ocsp`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_add_ocsp_response(
+    options: *mut chainvet_options,
+    der: *const u8,
+    len: usize,
+) -> chainvet_result {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { add_input(options, der, len, Input::OcspResponse) }
+}
+
+/// Adds a CRL (DER or PEM, `len` bytes at `crl`) the caller obtained itself, e.g.
+/// downloaded periodically: it applies to the certificates its issuer issued (signature,
+/// thisUpdate/nextUpdate and the serial's entry are checked). Reported with source
+/// `CHAINVET_REVOCATION_SOURCE_SUPPLIED`.
+///
+/// Errors and ownership as for `chainvet_options_add_stapled_ocsp`.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call;
+/// `crl` is NULL or readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_add_crl(
+    options: *mut chainvet_options,
+    crl: *const u8,
+    len: usize,
+) -> chainvet_result {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { add_input(options, crl, len, Input::Crl) }
+}
+
+/// Removes every stapled or supplied OCSP response and CRL added so far, e.g. to reuse
+/// an options object for the next connection.
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_clear_revocation_input(
+    options: *mut chainvet_options,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        options.inner.stapled_ocsp.clear();
+        options.inner.ocsp_responses.clear();
+        options.inner.crls.clear();
+        Ok(())
+    })
+}
+
+/// With `offline` true, validations never contact an OCSP responder or CRL distribution
+/// point: only stapled and supplied input and the validator's cache are used (a
+/// certificate with no answer there gets `revocation.unavailable`, a warning in the
+/// default soft-fail mode). False (the default) allows fetching, bounded by the policy's
+/// `timeout_ms` (3 s by default) per request.
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_set_offline(
+    options: *mut chainvet_options,
+    offline: bool,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        options.inner.offline = offline;
+        Ok(())
+    })
+}
+
+/// With `nonce` true, OCSP requests chainvet sends carry a random nonce the response
+/// must echo (off by default: many responders serve pre-signed responses without one).
+/// Stapled, supplied and cached responses are not affected.
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_set_ocsp_nonce(
+    options: *mut chainvet_options,
+    nonce: bool,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        options.inner.ocsp_nonce = nonce;
         Ok(())
     })
 }

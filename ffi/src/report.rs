@@ -48,6 +48,11 @@ impl chainvet_report {
         }
     }
 
+    /// The core report.
+    pub(crate) fn core(&self) -> &Report {
+        &self.report
+    }
+
     fn finding(&self, index: usize) -> Result<(&Finding, &FindingTexts), chainvet_result> {
         match (self.report.findings.get(index), self.texts.get(index)) {
             (Some(f), Some(t)) => Ok((f, t)),

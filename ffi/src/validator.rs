@@ -212,15 +212,18 @@ pub unsafe extern "C" fn chainvet_validator_free(validator: *mut chainvet_valida
     })
 }
 
-/// Options for one call: the caller's, or all defaults for NULL.
+/// Runs `validate` with the caller's options, or all defaults for NULL.
 ///
 /// # Safety
 /// `options` is NULL or a live options object.
-unsafe fn options_of(options: *const chainvet_options) -> Options {
+unsafe fn with_options<T>(
+    options: *const chainvet_options,
+    validate: impl FnOnce(&Options) -> T,
+) -> T {
     // SAFETY: per this function's contract.
     match unsafe { pointer::borrow(options) } {
-        Ok(o) => o.to_core(),
-        Err(_) => Options::default(),
+        Ok(o) => validate(o.core()),
+        Err(_) => validate(&Options::default()),
     }
 }
 
@@ -256,8 +259,7 @@ pub unsafe extern "C" fn chainvet_validator_validate_pem(
         let pem = unsafe { pointer::slice(pem, pem_len) }?;
         let out = Out::new(report_out)?;
         // SAFETY: per this function's contract, NULL or a live options object.
-        let options = unsafe { options_of(options) };
-        let report = validator.inner.validate_with(pem, &options);
+        let report = unsafe { with_options(options, |o| validator.inner.validate_with(pem, o)) };
         // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
         unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
         Ok(())
@@ -312,8 +314,8 @@ pub unsafe extern "C" fn chainvet_validator_validate_der(
             .map(|(&p, &len)| unsafe { pointer::slice(p, len) })
             .collect::<Result<Vec<&[u8]>, _>>()?;
         // SAFETY: per this function's contract, NULL or a live options object.
-        let options = unsafe { options_of(options) };
-        let report = validator.inner.validate_der_with(&ders, &options);
+        let report =
+            unsafe { with_options(options, |o| validator.inner.validate_der_with(&ders, o)) };
         // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
         unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
         Ok(())

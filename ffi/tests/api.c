@@ -769,6 +769,236 @@ static void test_registry(void) {
   chainvet_validator_free(v);
 }
 
+static const char *revocation_dir;
+
+/* Validates revocation/NAME.pem offline with `o`. */
+static chainvet_report *validate_rev(const chainvet_validator *v, const char *name,
+                                     const chainvet_options *o) {
+  size_t len;
+  unsigned char *pem = read_file(revocation_dir, name, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(v, pem, len, o, &r), CHAINVET_RESULT_OK);
+  free(pem);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+/* Adds revocation/NAME with `add` (one of the chainvet_options_add_* functions). */
+static void add_file(chainvet_options *o, const char *name,
+                     chainvet_result (*add)(chainvet_options *, const uint8_t *, size_t)) {
+  size_t len;
+  unsigned char *data = read_file(revocation_dir, name, &len);
+  CHECK_RESULT(add(o, data, len), CHAINVET_RESULT_OK);
+  free(data); /* copied by the library */
+}
+
+/* The leaf's revocation entry: status, method and source (0 when not present). */
+static void leaf_revocation(const chainvet_report *r, chainvet_revocation_status *status,
+                            chainvet_revocation_method *method, chainvet_revocation_source *source) {
+  *status = 0;
+  *method = 0;
+  *source = 0;
+  REQUIRE(chainvet_report_revocation_count(r) >= 1);
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, 0, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  CHECK_RESULT(chainvet_report_revocation_status(r, 0, status), CHAINVET_RESULT_OK);
+  chainvet_result m = chainvet_report_revocation_method(r, 0, method);
+  chainvet_result s = chainvet_report_revocation_source(r, 0, source);
+  CHECK(m == CHAINVET_RESULT_OK || m == CHAINVET_RESULT_NOT_PRESENT);
+  CHECK(s == m);
+}
+
+static void test_revocation(void) {
+  size_t len;
+  char *at_text = (char *)read_file(revocation_dir, "at.txt", &len);
+  int64_t now = strtoll(at_text, NULL, 10);
+  free(at_text);
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(now);
+  /* Offline: the responder these certificates name is gone; only what is added here
+   * and the cache count. */
+  CHECK_RESULT(chainvet_options_set_offline(o, true), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_ocsp_nonce(o, true), CHAINVET_RESULT_OK); /* fetches only */
+  chainvet_revocation_status status;
+  chainvet_revocation_method method;
+  chainvet_revocation_source source;
+
+  /* Nothing stapled or supplied: unavailable, a warning in the default soft-fail mode. */
+  chainvet_report *r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE);
+  CHECK(i >= 0);
+  chainvet_severity sev = 0;
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_WARNING);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_UNAVAILABLE && method == 0 && source == 0);
+  chainvet_report_free(r);
+
+  /* Stapled responses made by `openssl ocsp`: good, revoked, unknown. */
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_GOOD);
+  CHECK(method == CHAINVET_REVOCATION_METHOD_OCSP && source == CHAINVET_REVOCATION_SOURCE_STAPLED);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, "\"source\":\"stapled\"");
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  add_file(o, "revoked-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_REVOCATION_REVOKED);
+  REQUIRE(i >= 0);
+  const char *message = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "keyCompromise");
+  CHECK_STR_CONTAINS(message, "2026-01-15");
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  add_file(o, "unknown-ocsp.der", chainvet_options_add_ocsp_response); /* supplied */
+  r = validate_rev(v, "unknown.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_UNKNOWN) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_UNKNOWN && source == CHAINVET_REVOCATION_SOURCE_SUPPLIED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* A delegated responder the CA authorised is fine; an unrelated signer is not, and a
+   * response about another certificate is not either. */
+  add_file(o, "delegated-good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "unrelated-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_INVALID);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) < 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* Stale: a day and more after the responses were made. */
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  CHECK_RESULT(chainvet_options_set_time(o, now + 3 * 86400), CHAINVET_RESULT_OK);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_set_time(o, now), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* CRLs made by `openssl ca -gencrl`, DER and PEM. */
+  add_file(o, "crl.der", chainvet_options_add_crl);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED && method == CHAINVET_REVOCATION_METHOD_CRL &&
+        source == CHAINVET_REVOCATION_SOURCE_SUPPLIED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "crl.pem", chainvet_options_add_crl);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_GOOD && method == CHAINVET_REVOCATION_METHOD_CRL);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* Hostile input: 10 MB of random bytes stapled, an empty response, a random CRL. */
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 2000);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, noise, big), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(o, noise, 0), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_add_crl(o, noise + 1, 4096), CHAINVET_RESULT_OK);
+  free(noise);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* The policy decides: hard-fail makes "unavailable" an error, off checks nothing. */
+  char path[4096];
+  chainvet_validator *hard = NULL, *off = NULL;
+  snprintf(path, sizeof path, "%s/hard-fail.toml", revocation_dir);
+  REQUIRE(chainvet_validator_new_from_policy_file(path, &hard, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  r = validate_rev(hard, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE);
+  CHECK(i >= 0);
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_ERROR);
+  chainvet_report_free(r);
+  snprintf(path, sizeof path, "%s/off.toml", revocation_dir);
+  REQUIRE(chainvet_validator_new_from_policy_file(path, &off, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  add_file(o, "revoked-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(off, "revoked.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_revocation_count(r) == 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(hard);
+  chainvet_validator_free(off);
+
+  /* Accessor misuse: nothing written. */
+  r = validate_rev(v, "revoked.pem", o);
+  size_t n = chainvet_report_revocation_count(r);
+  size_t cert = 12345;
+  status = 0;
+  method = 0;
+  source = 0;
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, n, &cert), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_status(r, n, &status), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_method(r, SIZE_MAX, &method), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_source(r, n, &source), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_certificate(NULL, 0, &cert), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_status(NULL, 0, &status), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_status(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_method(NULL, 0, &method), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_method(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_source(NULL, 0, &source), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_source(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(cert == 12345 && status == 0 && method == 0 && source == 0);
+  CHECK(chainvet_report_revocation_count(NULL) == 0);
+  chainvet_report_free(r);
+
+  /* Options misuse: nothing changes. */
+  const uint8_t byte = 0;
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, &byte, SIZE_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(o, NULL, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_crl(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_crl(o, NULL, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_offline(NULL, true), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_ocsp_nonce(NULL, false), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_rev(v, "revoked.pem", o); /* still just the revoked response from above */
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  chainvet_report_free(r);
+
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+}
+
 /* A report is independent of its validator and options: both may go first. After
  * chainvet_report_free nothing touches the report's memory again (ASan and valgrind
  * would see it in the calls that follow). */
@@ -801,9 +1031,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s FIXTURES_DIR EXPECTED_VERSION\n", argv[0]);
     return 2;
   }
-  static char unit[4096];
+  static char unit[4096], revocation[4096];
   snprintf(unit, sizeof unit, "%s/unit", argv[1]);
+  snprintf(revocation, sizeof revocation, "%s/revocation", argv[1]);
   unit_dir = unit;
+  revocation_dir = revocation;
   size_t len;
   char *at_text = (char *)read_file(unit_dir, "at.txt", &len);
   at = strtoll(at_text, NULL, 10);
@@ -826,6 +1058,7 @@ int main(int argc, char **argv) {
   chainvet_validator_free(v);
 
   test_registry();
+  test_revocation();
   test_lifetimes();
   return finish("api");
 }

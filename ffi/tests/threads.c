@@ -1,7 +1,8 @@
-/* One validator and one options object (with a client binding) shared by 8 threads doing 10,000 validations in
- * all (by default), alternating a good DER chain and a reversed PEM bundle: every report
- * must equal, byte for byte in its JSON, the one computed single-threaded before the
- * threads start. The threads also read one shared report at once (its strings are made
+/* One validator shared by 8 threads doing 10,000 validations in all (by default), in
+ * turn: a good DER chain and a reversed PEM bundle (with shared options carrying a client
+ * binding), and a chain with a stapled OCSP response (shared options carrying it, made by
+ * `openssl ocsp`). Every report must equal, byte for byte in its JSON, the one computed
+ * single-threaded before the threads start. The threads also read one shared report at once (its strings are made
  * lazily on first request) and must all get the same pointers.
  *
  * Usage: threads FIXTURES_DIR [TOTAL_VALIDATIONS]
@@ -18,6 +19,10 @@
 
 static const chainvet_validator *validator;
 static const chainvet_options *options;
+static const chainvet_options *stapled_options; /* offline, with a stapled response */
+static unsigned char *stapled_pem;
+static size_t stapled_len;
+static char *expected_stapled;
 static const uint8_t *certs[3];
 static size_t cert_lens[3];
 static unsigned char *reversed_pem;
@@ -51,12 +56,15 @@ static void *worker(void *arg) {
     chainvet_report *r = NULL;
     chainvet_result res;
     const char *expected;
-    if (i % 2 == 0) {
+    if (i % 3 == 0) {
       res = chainvet_validator_validate_der(validator, certs, cert_lens, 3, options, &r);
       expected = expected_good;
-    } else {
+    } else if (i % 3 == 1) {
       res = chainvet_validator_validate_pem(validator, reversed_pem, reversed_len, options, &r);
       expected = expected_reversed;
+    } else {
+      res = chainvet_validator_validate_pem(validator, stapled_pem, stapled_len, stapled_options, &r);
+      expected = expected_stapled;
     }
     if (res != CHAINVET_RESULT_OK || r == NULL) {
       out->errors++;
@@ -64,7 +72,7 @@ static void *worker(void *arg) {
     }
     const char *json = NULL;
     if (chainvet_report_json(r, &json) != CHAINVET_RESULT_OK || strcmp(json, expected) != 0 ||
-        chainvet_report_accepted(r) != (i % 2 == 0)) {
+        chainvet_report_accepted(r) != (i % 3 != 1)) {
       out->mismatches++;
     }
     chainvet_report_free(r);
@@ -78,8 +86,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s FIXTURES_DIR [TOTAL_VALIDATIONS]\n", argv[0]);
     return 2;
   }
-  char dir[4096];
+  char dir[4096], rev_dir[4096];
   snprintf(dir, sizeof dir, "%s/unit", argv[1]);
+  snprintf(rev_dir, sizeof rev_dir, "%s/revocation", argv[1]);
   size_t total = argc == 3 ? (size_t)strtoull(argv[2], NULL, 10) : 10000;
   per_thread = total / THREADS;
   REQUIRE(per_thread * THREADS == total && per_thread > 0);
@@ -96,6 +105,19 @@ int main(int argc, char **argv) {
     certs[k] = ders[k];
   }
   reversed_pem = read_file(dir, "reversed.pem", &reversed_len);
+  stapled_pem = read_file(rev_dir, "good.pem", &stapled_len);
+  char *rev_at_text = (char *)read_file(rev_dir, "at.txt", &len);
+  int64_t rev_at = strtoll(rev_at_text, NULL, 10);
+  free(rev_at_text);
+  size_t response_len;
+  unsigned char *response = read_file(rev_dir, "good-ocsp.der", &response_len);
+  chainvet_options *so = NULL;
+  REQUIRE(chainvet_options_new(&so) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_options_set_time(so, rev_at) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_options_set_offline(so, true) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_options_add_stapled_ocsp(so, response, response_len) == CHAINVET_RESULT_OK);
+  free(response);
+  stapled_options = so;
 
   chainvet_validator *v = NULL;
   REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
@@ -123,7 +145,15 @@ int main(int argc, char **argv) {
   REQUIRE(chainvet_validator_validate_pem(v, reversed_pem, reversed_len, o, &rev) == CHAINVET_RESULT_OK);
   REQUIRE(!chainvet_report_accepted(rev) && chainvet_report_findings_count(rev) > 0);
   expected_reversed = json_of(rev);
-  REQUIRE(expected_good != NULL && expected_reversed != NULL);
+  chainvet_report *st = NULL;
+  REQUIRE(chainvet_validator_validate_pem(v, stapled_pem, stapled_len, so, &st) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_report_accepted(st) && chainvet_report_revocation_count(st) == 1);
+  chainvet_revocation_source source = 0;
+  REQUIRE(chainvet_report_revocation_source(st, 0, &source) == CHAINVET_RESULT_OK &&
+          source == CHAINVET_REVOCATION_SOURCE_STAPLED);
+  expected_stapled = json_of(st);
+  chainvet_report_free(st);
+  REQUIRE(expected_good != NULL && expected_reversed != NULL && expected_stapled != NULL);
   shared = rev;
 
   pthread_t threads[THREADS];
@@ -157,11 +187,14 @@ int main(int argc, char **argv) {
          mismatches, errors);
 
   chainvet_report_free(rev);
+  chainvet_options_free(so);
   chainvet_options_free(o);
   chainvet_validator_free(v);
   for (int k = 0; k < 3; k++) free(ders[k]);
   free(reversed_pem);
+  free(stapled_pem);
   free(expected_good);
   free(expected_reversed);
+  free(expected_stapled);
   return finish("threads");
 }
