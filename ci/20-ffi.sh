@@ -2,10 +2,11 @@
 # The C ABI suite: builds libchainvet (debug), fails if include/chainvet.h differs from
 # what cbindgen 0.29.4 generates, checks the header compiles as C11, C2x and C++17 and
 # that every exported function is exercised by the C tests, runs the C unit tests under
-# AddressSanitizer+UBSan and under valgrind, the 8-thread test, the README's C example against an installed copy (shared and static),
-# and the example gateway's end-to-end mTLS test. Installs what it needs (cbindgen,
-# libssl-dev, valgrind, curl, pkg-config, make, g++, openssl) if missing. Everything it
-# starts listens on 127.0.0.1 only and is stopped on exit, also on failure.
+# AddressSanitizer+UBSan and under valgrind, the 8-thread test, the README's C example
+# against an installed copy (shared and static), and the example gateway's end-to-end
+# mTLS test. Installs what it needs (cbindgen, libssl-dev, valgrind, curl, pkg-config,
+# make, g++, openssl) if missing. Everything it starts listens on 127.0.0.1 only and is
+# stopped on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
