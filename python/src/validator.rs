@@ -1,4 +1,6 @@
-//! `chainvet.Validator` (validate, fix, repair) and the module-level `fix`.
+//! `chainvet.Validator` (validate with binding and revocation inputs, check_binding,
+//! check_csr, cache_ocsp_response, fix, repair) and the module-level `fix` and
+//! `check_csr`.
 
 use std::borrow::Cow;
 use std::sync::Arc;
