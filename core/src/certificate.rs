@@ -1,6 +1,7 @@
 //! One parsed certificate: names, serial, validity, key and the extensions the checks read.
 
 mod extensions;
+mod name;
 mod public_key;
 pub(crate) mod raw;
 
@@ -243,11 +244,7 @@ impl Certificate {
 }
 
 fn name_string(name: &Name, empty: &str) -> String {
-    if name.is_empty() {
-        empty.to_owned()
-    } else {
-        name.to_string()
-    }
+    name::to_rfc4514(name, empty)
 }
 
 /// Lowercase hex of a serial's content octets, without the sign byte DER adds to

@@ -13,6 +13,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod cache;
 mod chain;
 mod checks;
 mod findings;
@@ -36,4 +37,4 @@ pub use policy::{Level, Policy, PolicyError};
 pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity};
 pub use time::Timestamp;
 pub use trust::TrustStore;
-pub use validator::{Options, Validator};
+pub use validator::{CacheLimit, CacheLimits, Options, Validator};

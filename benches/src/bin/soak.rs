@@ -1,0 +1,111 @@
+//! Loops validations for profiling and for the memory check.
+//!
+//! ```text
+//! soak memory [N]            N validations (default 1,000,000) over a pool of bundles
+//!                            larger than the analysis cache; prints peak RSS as it goes
+//! soak cold|warm CHAIN [N]   N validations of one fixture (`perf record` this)
+//! ```
+
+use std::time::Instant;
+
+use chainvet::{CacheLimit, CacheLimits, Policy, Timestamp, Validator};
+use chainvet_benches::{at, fixture};
+use chainvet_testkit::{KeyKind, Spec, issue, self_signed};
+
+/// (VmHWM, VmRSS) in KiB from /proc/self/status.
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn memory(n: usize) {
+    // 3,000 distinct bundles (distinct leaves under one CA, a tenth of them expired at the
+    // validation time so they are never cached) against an analysis cache of 1,024
+    // entries: the loop keeps inserting and evicting.
+    let root = self_signed(Spec::ca("Soak Root").key(KeyKind::P256, 2));
+    let int = issue(Spec::ca("Soak Issuing CA").key(KeyKind::P256, 1), &root);
+    let ca_pem = format!("{}{}", int.pem(), root.pem());
+    let pool: Vec<String> = (0..3_000)
+        .map(|i| {
+            let mut spec = Spec::leaf(&format!("soak client {i}")).key(KeyKind::P256, 0);
+            if i % 10 == 9 {
+                spec.not_after = chainvet_testkit::date(2026, 1, 1);
+            }
+            format!("{}{ca_pem}", issue(spec, &int).pem())
+        })
+        .collect();
+    let validator = Validator::new(Policy::default())
+        .expect("policy")
+        .with_cache_limits(CacheLimits {
+            signatures: CacheLimit {
+                entries: 2_048,
+                bytes: 8 << 20,
+            },
+            analyses: CacheLimit {
+                entries: 1_024,
+                bytes: 32 << 20,
+            },
+        });
+    let at = Timestamp(at());
+    let (hwm, rss) = memory_kib();
+    println!("validations,accepted,VmHWM_KiB,VmRSS_KiB,seconds");
+    println!("0,0,{hwm},{rss},0");
+    let start = Instant::now();
+    let mut accepted = 0usize;
+    for i in 0..n {
+        // Mostly a hot set of 512 bundles, every 8th from the whole pool.
+        let pick = if i % 8 == 0 {
+            (i / 8 * 7919) % pool.len()
+        } else {
+            (i * 31) % 512
+        };
+        accepted += usize::from(validator.validate_at(pool[pick].as_bytes(), at).accepted);
+        if (i + 1) % (n / 10).max(1) == 0 {
+            let (hwm, rss) = memory_kib();
+            println!(
+                "{},{accepted},{hwm},{rss},{:.1}",
+                i + 1,
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+fn one(mode: &str, chain: &str, n: usize) {
+    let fixture = fixture(chain);
+    let validator = Validator::new(Policy::default()).expect("policy");
+    let at = Timestamp(at());
+    let start = Instant::now();
+    for _ in 0..n {
+        if mode == "cold" {
+            validator.clear_caches();
+        }
+        assert!(validator.validate_at(fixture.pem.as_bytes(), at).accepted);
+    }
+    let per = start.elapsed().as_secs_f64() / n as f64;
+    println!("{mode} {chain}: {:.2} µs per validation", per * 1e6);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    match arg(0) {
+        Some("memory") => memory(arg(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000)),
+        Some(mode @ ("cold" | "warm")) => one(
+            mode,
+            arg(1).unwrap_or("rsa2048"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(10_000),
+        ),
+        _ => {
+            eprintln!("usage: soak memory [N] | soak cold|warm CHAIN [N]");
+            std::process::exit(2);
+        }
+    }
+}
