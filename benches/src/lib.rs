@@ -25,15 +25,19 @@ pub fn at() -> i64 {
 fn leaf_spec(cn: &str, key: KeyKind, slot: u8) -> Spec {
     let mut spec = Spec::leaf(cn).key(key, slot);
     // pyca's client verifier and most gateways expect a subjectAltName.
-    spec.dns_names = vec![format!("{}.example.com", cn.to_lowercase().replace(' ', "-"))];
+    spec.dns_names = vec![format!(
+        "{}.example.com",
+        cn.to_lowercase().replace(' ', "-")
+    )];
     spec
 }
 
 fn build(name: &'static str, cas: &[(KeyKind, u8)], leaf_key: KeyKind) -> Fixture {
     // cas: root first.
     let (root_key, root_slot) = cas[0];
-    let mut issued: Vec<Issued> =
-        vec![self_signed(Spec::ca("Bench Root CA").key(root_key, root_slot))];
+    let mut issued: Vec<Issued> = vec![self_signed(
+        Spec::ca("Bench Root CA").key(root_key, root_slot),
+    )];
     for (n, &(kind, slot)) in cas.iter().enumerate().skip(1) {
         let spec = Spec::ca(&format!("Bench Intermediate CA {n}")).key(kind, slot);
         let parent = issued.last().expect("root");

@@ -277,16 +277,16 @@ pub fn algorithm_name(alg_id: &[u8]) -> String {
 
 /// Whether the algorithm hashes with MD2, MD4, MD5 or SHA-1.
 pub fn is_weak(alg_id: &[u8]) -> bool {
-    const WEAK: &[&str] = &[
-        "1.2.840.113549.1.1.2", // md2WithRSAEncryption
-        "1.2.840.113549.1.1.3", // md4WithRSAEncryption
-        "1.2.840.113549.1.1.4", // md5WithRSAEncryption
-        "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
-        "1.3.14.3.2.29",        // sha1WithRSASignature (OIW)
-        "1.2.840.10045.4.1",    // ecdsa-with-SHA1
-        "1.2.840.10040.4.3",    // dsa-with-sha1
+    const WEAK: &[ObjectIdentifier] = &[
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.2"), // md2WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.3"), // md4WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4"), // md5WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5"), // sha1WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.3.14.3.2.29"),        // sha1WithRSASignature (OIW)
+        ObjectIdentifier::new_unwrap("1.2.840.10045.4.1"),    // ecdsa-with-SHA1
+        ObjectIdentifier::new_unwrap("1.2.840.10040.4.3"),    // dsa-with-sha1
     ];
-    algorithm_oid(alg_id).is_some_and(|oid| WEAK.iter().any(|w| oid.to_string() == *w))
+    algorithm_oid(alg_id).is_some_and(|oid| WEAK.contains(&oid))
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! soak memory [N]            N validations (default 1,000,000) over a pool of bundles
 //!                            larger than the analysis cache; prints peak RSS as it goes
 //! soak cold|warm CHAIN [N]   N validations of one fixture (`perf record` this)
+//! soak parse CHAIN [N]        N parses of the fixture's certificates
+//! soak floor CHAIN [N]        N times the chain's signatures with aws-lc-rs alone
 //! ```
 
 use std::time::Instant;
@@ -11,6 +13,16 @@ use std::time::Instant;
 use chainvet::{CacheLimit, CacheLimits, Policy, Timestamp, Validator};
 use chainvet_benches::{at, fixture};
 use chainvet_testkit::{KeyKind, Spec, issue, self_signed};
+
+/// Nanoseconds this thread has run on a CPU (from /proc/thread-self/schedstat): unlike
+/// wall time it does not count time other processes had the core, which matters on a
+/// machine shared with compilers.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
 
 /// (VmHWM, VmRSS) in KiB from /proc/self/status.
 fn memory_kib() -> (u64, u64) {
@@ -82,15 +94,78 @@ fn one(mode: &str, chain: &str, n: usize) {
     let fixture = fixture(chain);
     let validator = Validator::new(Policy::default()).expect("policy");
     let at = Timestamp(at());
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu_ns());
     for _ in 0..n {
         if mode == "cold" {
             validator.clear_caches();
         }
         assert!(validator.validate_at(fixture.pem.as_bytes(), at).accepted);
     }
-    let per = start.elapsed().as_secs_f64() / n as f64;
-    println!("{mode} {chain}: {:.2} µs per validation", per * 1e6);
+    report(mode, chain, n, start, cpu);
+}
+
+fn parse(chain: &str, n: usize) {
+    let fixture = fixture(chain);
+    let (start, cpu) = (Instant::now(), cpu_ns());
+    for _ in 0..n {
+        for der in &fixture.ders {
+            std::hint::black_box(chainvet::Certificate::from_der(der.clone()).is_ok());
+        }
+    }
+    report("parse", chain, n, start, cpu);
+}
+
+fn floor(chain: &str, n: usize) {
+    use aws_lc_rs::signature::{
+        ECDSA_P256_SHA256_ASN1, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey,
+        VerificationAlgorithm,
+    };
+    let fixture = fixture(chain);
+    let certs: Vec<chainvet::Certificate> = fixture
+        .ders
+        .iter()
+        .map(|d| chainvet::Certificate::from_der(d.clone()).expect("parses"))
+        .collect();
+    type Link<'a> = (
+        &'static dyn VerificationAlgorithm,
+        &'a [u8],
+        &'a [u8],
+        &'a [u8],
+    );
+    let links: Vec<Link<'_>> = (0..certs.len())
+        .map(|i| {
+            let signer = &certs[(i + 1).min(certs.len() - 1)];
+            let alg: &'static dyn VerificationAlgorithm =
+                if signer.public_key().to_string().starts_with("RSA") {
+                    &RSA_PKCS1_2048_8192_SHA256
+                } else {
+                    &ECDSA_P256_SHA256_ASN1
+                };
+            (
+                alg,
+                signer.public_key_bits(),
+                certs[i].tbs(),
+                certs[i].signature(),
+            )
+        })
+        .collect();
+    for (label, count) in [("floor", links.len() - 1), ("floor_with_root", links.len())] {
+        let (start, cpu) = (Instant::now(), cpu_ns());
+        for _ in 0..n {
+            for &(alg, key, msg, sig) in &links[..count] {
+                UnparsedPublicKey::new(alg, key)
+                    .verify(std::hint::black_box(msg), sig)
+                    .expect("verifies");
+            }
+        }
+        report(label, chain, n, start, cpu);
+    }
+}
+
+fn report(mode: &str, chain: &str, n: usize, start: Instant, cpu: u64) {
+    let wall = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let cpu = (cpu_ns() - cpu) as f64 / 1e3 / n as f64;
+    println!("{mode} {chain}: {cpu:.2} µs CPU ({wall:.2} µs wall) per iteration");
 }
 
 fn main() {
@@ -98,6 +173,14 @@ fn main() {
     let arg = |i: usize| args.get(i).map(String::as_str);
     match arg(0) {
         Some("memory") => memory(arg(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000)),
+        Some("floor") => floor(
+            arg(1).unwrap_or("rsa2048"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(5_000),
+        ),
+        Some("parse") => parse(
+            arg(1).unwrap_or("rsa2048"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(10_000),
+        ),
         Some(mode @ ("cold" | "warm")) => one(
             mode,
             arg(1).unwrap_or("rsa2048"),

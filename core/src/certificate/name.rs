@@ -6,9 +6,11 @@ use core::fmt::Write as _;
 use std::sync::OnceLock;
 
 use const_oid::ObjectIdentifier;
-use der::{Tag, Tagged};
 use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
+use der::{Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
+
+use super::raw::Plain;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
 /// The attribute types seen in practically every certificate name.
@@ -54,9 +56,7 @@ fn string_value(atv: &AttributeTypeAndValue) -> Option<&str> {
         Tag::PrintableString => PrintableStringRef::try_from(&atv.value)
             .ok()
             .map(|s| s.as_str()),
-        Tag::Utf8String => Utf8StringRef::try_from(&atv.value)
-            .ok()
-            .map(|s| s.as_str()),
+        Tag::Utf8String => Utf8StringRef::try_from(&atv.value).ok().map(|s| s.as_str()),
         Tag::Ia5String => Ia5StringRef::try_from(&atv.value).ok().map(|s| s.as_str()),
         Tag::TeletexString => TeletexStringRef::try_from(&atv.value)
             .ok()
@@ -65,16 +65,26 @@ fn string_value(atv: &AttributeTypeAndValue) -> Option<&str> {
     }
 }
 
+fn label_of(oid: &ObjectIdentifier) -> Option<&'static str> {
+    labels()
+        .iter()
+        .find(|(o, _)| o == oid)
+        .map(|(_, l)| l.as_str())
+}
+
 fn write_atv(out: &mut String, atv: &AttributeTypeAndValue) {
-    let label = labels().iter().find(|(oid, _)| *oid == atv.oid);
-    let (Some((_, label)), Some(value)) = (label, string_value(atv)) else {
+    let (Some(label), Some(value)) = (label_of(&atv.oid), string_value(atv)) else {
         // Anything unusual: x509-cert's own rendering (it cannot fail for a decoded name).
         let _ = write!(out, "{atv}");
         return;
     };
+    push_escaped(out, label, value);
+}
+
+/// `LABEL=value` with RFC 4514 section 2.4 escaping, as x509-cert does it.
+fn push_escaped(out: &mut String, label: &str, value: &str) {
     out.push_str(label);
     out.push('=');
-    // RFC 4514 section 2.4 escaping, as x509-cert does it.
     let mut chars = value.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
@@ -90,6 +100,50 @@ fn write_atv(out: &mut String, atv: &AttributeTypeAndValue) {
             _ => out.push(c),
         }
     }
+}
+
+/// The RFC 4514 string of a Name given as its DER content octets, without decoding it
+/// into x509-cert types; `None` when the name has anything the common case lacks
+/// (multi-valued RDNs, attribute types outside the table, other string types, more than
+/// 16 RDNs), for `to_rfc4514` on the decoded `Name` to render.
+pub(crate) fn raw_to_rfc4514(content: &[u8], empty: &str) -> Option<String> {
+    if content.is_empty() {
+        return Some(empty.to_owned());
+    }
+    let mut rdns: [&[u8]; 16] = [&[]; 16];
+    let mut n = 0;
+    let mut reader = Plain(content);
+    while !reader.is_empty() {
+        *rdns.get_mut(n)? = reader.expect(0x31)?;
+        n += 1;
+    }
+    let mut out = String::with_capacity(content.len());
+    for (i, rdn) in rdns[..n].iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut set = Plain(rdn);
+        let mut atv = Plain(set.expect(0x30)?);
+        if !set.is_empty() {
+            return None; // a multi-valued RDN
+        }
+        let oid = atv.expect(0x06)?;
+        let (tag, value, _) = atv.next()?;
+        if !atv.is_empty() {
+            return None;
+        }
+        // The same checks x509-cert applies before printing a value as text.
+        let text = match tag {
+            0x13 => PrintableStringRef::new(value).ok()?.as_str(),
+            0x0c => Utf8StringRef::new(value).ok()?.as_str(),
+            0x16 => Ia5StringRef::new(value).ok()?.as_str(),
+            0x14 => TeletexStringRef::new(value).ok()?.as_str(),
+            _ => return None,
+        };
+        let label = labels().iter().find(|(o, _)| o.as_bytes() == oid)?;
+        push_escaped(&mut out, &label.1, text);
+    }
+    Some(out)
 }
 
 /// The RFC 4514 string of a name (`empty` when it has no attributes).
@@ -118,14 +172,18 @@ pub(crate) fn to_rfc4514(name: &Name, empty: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use der::Decode;
-    use der::Encode;
+    use der::{Decode, Encode};
     use std::str::FromStr;
 
     fn same_as_x509_cert(dn: &str) {
         let name = Name::from_str(dn).expect("parses");
-        let round = Name::from_der(&name.to_der().unwrap()).unwrap();
+        let der = name.to_der().unwrap();
+        let round = Name::from_der(&der).unwrap();
         assert_eq!(to_rfc4514(&round, "-"), round.to_string(), "{dn}");
+        let content = crate::certificate::raw::value_of(&der).unwrap();
+        if let Some(raw) = raw_to_rfc4514(content, "-") {
+            assert_eq!(raw, round.to_string(), "{dn}");
+        }
     }
 
     #[test]
@@ -144,6 +202,17 @@ mod tests {
             same_as_x509_cert(dn);
         }
         assert_eq!(to_rfc4514(&Name::default(), "<empty>"), "<empty>");
+        assert_eq!(raw_to_rfc4514(&[], "<empty>").as_deref(), Some("<empty>"));
+        // The common case is taken by the raw path.
+        let der = Name::from_str("CN=a\\,b,O=Ünï,C=DE")
+            .unwrap()
+            .to_der()
+            .unwrap();
+        let content = crate::certificate::raw::value_of(&der).unwrap();
+        assert_eq!(
+            raw_to_rfc4514(content, "-").as_deref(),
+            Some("CN=a\\,b,O=Ünï,C=DE")
+        );
     }
 
     #[test]

@@ -253,19 +253,27 @@ fn decode_plain(raw: &[u8]) -> Option<Vec<u8>> {
         }
         let mut i = 0;
         if held == 0 {
-            // Whole quads, four table lookups and one validity test each.
-            while let Some(q) = line.get(i..i + 4) {
-                let v = [q[0], q[1], q[2], q[3]].map(|c| BASE64[usize::from(c)]);
-                if (v[0] | v[1] | v[2] | v[3]) & 0xc0 != 0 {
+            // Whole quads straight into the output: four lookups and one validity test
+            // per three bytes.
+            let old = out.len();
+            out.resize(old + line.len() / 4 * 3, 0);
+            let mut done = 0;
+            for (q, dst) in line.chunks_exact(4).zip(out[old..].chunks_exact_mut(3)) {
+                let (a, b, c, d) = (
+                    BASE64[usize::from(q[0])],
+                    BASE64[usize::from(q[1])],
+                    BASE64[usize::from(q[2])],
+                    BASE64[usize::from(q[3])],
+                );
+                if (a | b | c | d) & 0xc0 != 0 {
                     break; // padding or an invalid byte: the careful loop decides
                 }
-                let n = u32::from(v[0]) << 18
-                    | u32::from(v[1]) << 12
-                    | u32::from(v[2]) << 6
-                    | u32::from(v[3]);
-                out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
-                i += 4;
+                let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+                dst.copy_from_slice(&n.to_be_bytes()[1..]);
+                done += 1;
             }
+            out.truncate(old + done * 3);
+            i = done * 4;
         }
         let mut bytes = line[i..].iter();
         while let Some(&ch) = bytes.next() {
@@ -383,25 +391,28 @@ mod tests {
         };
         let mut copy = b.clone();
         copy.raw = raw;
-        pem_rfc7468::decode_vec(raw).map(|(_, d)| d).ok().or_else(|| {
-            // the re-framing path, without the fast path in front
-            let body: Vec<u8> = raw
-                .split(|&c| c == b'\n')
-                .skip(1)
-                .map(<[u8]>::trim_ascii)
-                .take_while(|l| !l.starts_with(END))
-                .flatten()
-                .copied()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect();
-            let mut doc = b"-----BEGIN X-----\n".to_vec();
-            for chunk in body.chunks(64) {
-                doc.extend_from_slice(chunk);
-                doc.push(b'\n');
-            }
-            doc.extend_from_slice(b"-----END X-----\n");
-            pem_rfc7468::decode_vec(&doc).map(|(_, d)| d).ok()
-        })
+        pem_rfc7468::decode_vec(raw)
+            .map(|(_, d)| d)
+            .ok()
+            .or_else(|| {
+                // the re-framing path, without the fast path in front
+                let body: Vec<u8> = raw
+                    .split(|&c| c == b'\n')
+                    .skip(1)
+                    .map(<[u8]>::trim_ascii)
+                    .take_while(|l| !l.starts_with(END))
+                    .flatten()
+                    .copied()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .collect();
+                let mut doc = b"-----BEGIN X-----\n".to_vec();
+                for chunk in body.chunks(64) {
+                    doc.extend_from_slice(chunk);
+                    doc.push(b'\n');
+                }
+                doc.extend_from_slice(b"-----END X-----\n");
+                pem_rfc7468::decode_vec(&doc).map(|(_, d)| d).ok()
+            })
     }
 
     #[test]
@@ -411,9 +422,14 @@ mod tests {
         for len in [1usize, 2, 3, 4, 5, 47, 48, 49, 95, 96, 97, 400, 700] {
             let body = &data[..len];
             let pem = pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::LF, body).unwrap();
-            let crlf = pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::CRLF, body).unwrap();
+            let crlf =
+                pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::CRLF, body).unwrap();
             for doc in [pem.clone(), crlf] {
-                assert_eq!(decode_plain(doc.trim_end().as_bytes()).as_deref(), Some(body), "{len}");
+                assert_eq!(
+                    decode_plain(doc.trim_end().as_bytes()).as_deref(),
+                    Some(body),
+                    "{len}"
+                );
             }
             // Other widths: the fast path takes them, with the strict decoder's result.
             let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
@@ -441,19 +457,23 @@ mod tests {
     #[test]
     fn fast_path_declines_what_it_does_not_understand() {
         for body in [
-            "QUJD\nREVG=\n",      // padding where none belongs
-            "QUI=QUJD\n",          // data after padding
-            "QUI=\nQUJD\n",        // a line after padding
-            "QUJ\n",               // incomplete quad
-            "QR==\n",              // non-zero leftover bits
-            " QUJD\n",             // leading space
-            "QUJD \n",             // trailing space
-            "Q*JD\n",              // not base64
+            "QUJD\nREVG=\n",                    // padding where none belongs
+            "QUI=QUJD\n",                       // data after padding
+            "QUI=\nQUJD\n",                     // a line after padding
+            "QUJ\n",                            // incomplete quad
+            "QR==\n",                           // non-zero leftover bits
+            " QUJD\n",                          // leading space
+            "QUJD \n",                          // trailing space
+            "Q*JD\n",                           // not base64
             "Proc-Type: 4,ENCRYPTED\n\nQUJD\n", // headers
-            "QUJD\n",              // no END line (below)
+            "QUJD\n",                           // no END line (below)
         ] {
             let doc = format!("-----BEGIN X-----\n{body}-----END X-----");
-            let doc = if body == "QUJD\n" { "-----BEGIN X-----\nQUJD\n".to_owned() } else { doc };
+            let doc = if body == "QUJD\n" {
+                "-----BEGIN X-----\nQUJD\n".to_owned()
+            } else {
+                doc
+            };
             assert_eq!(decode_plain(doc.as_bytes()), None, "{body:?}");
         }
         // Unusual but valid layouts: taken only with the strict decoder's result.
