@@ -2,6 +2,7 @@
 
 pub(crate) mod check;
 pub(crate) mod fix;
+pub(crate) mod scan;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

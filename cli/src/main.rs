@@ -24,6 +24,9 @@ enum Command {
     /// Write the bundle repaired: leaf-to-root order, duplicates, unrelated
     /// certificates, text and private keys dropped.
     Fix(cmd::fix::Args),
+    /// Vet every bundle under a directory (or listed on standard input) on all cores:
+    /// JSON lines with --json, then a summary.
+    Scan(cmd::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fix(args) => cmd::fix::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
     };
     match result {
         Ok(code) => code,
