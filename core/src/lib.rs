@@ -37,4 +37,4 @@ pub use policy::{Level, Policy, PolicyError};
 pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity};
 pub use time::Timestamp;
 pub use trust::TrustStore;
-pub use validator::{CacheLimit, CacheLimits, Options, Validator};
+pub use validator::{CacheLimit, CacheLimits, CacheUsage, Options, Validator};

@@ -67,6 +67,15 @@ impl Default for CacheLimits {
     }
 }
 
+/// How full a validator's caches are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheUsage {
+    /// (entries, bytes) of verified signatures.
+    pub signatures: (usize, usize),
+    /// (entries, bytes) of cached analyses.
+    pub analyses: (usize, usize),
+}
+
 /// A validator's caches. They hold results for *this* policy and trust store only: every
 /// way of changing either makes a new `Caches`.
 struct Caches {
@@ -196,6 +205,14 @@ impl Validator {
     /// The cache sizes in force.
     pub fn cache_limits(&self) -> CacheLimits {
         self.caches.limits
+    }
+
+    /// What the caches hold now: (entries, bytes) of verified signatures and of analyses.
+    pub fn cache_usage(&self) -> CacheUsage {
+        CacheUsage {
+            signatures: self.caches.signatures.usage(),
+            analyses: self.caches.analyses.usage(),
+        }
     }
 
     /// Forgets every cached signature and analysis (shared with this validator's clones).
