@@ -1,5 +1,6 @@
 //! chainvet side by side with the signature floor, raw rustls-webpki and OpenSSL, on the
 //! same bundles in the same run. `benches/ratios.py` turns the results into one table.
+//! Times are CPU time of the benchmarking thread (see `ThreadCpuTime`).
 //!
 //! Groups (criterion ids `GROUP/CHAIN`):
 //! - `floor`: the link signatures of the chain (leaf and each intermediate, not the
@@ -21,7 +22,7 @@ use aws_lc_rs::signature::{
     ECDSA_P256_SHA256_ASN1, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey, VerificationAlgorithm,
 };
 use chainvet::{Certificate, Policy, Timestamp, TrustStore, Validator};
-use chainvet_benches::{Fixture, at, fixtures};
+use chainvet_benches::{Fixture, ThreadCpuTime, at, fixtures};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use pki_types::pem::PemObject;
 use pki_types::{CertificateDer, UnixTime};
@@ -134,7 +135,7 @@ fn openssl_validate(pem: &[u8]) {
     assert!(ok, "OpenSSL accepts the fixture");
 }
 
-fn benches(c: &mut Criterion) {
+fn benches(c: &mut Criterion<ThreadCpuTime>) {
     let at = Timestamp(at());
     for f in fixtures() {
         let name = f.name;
@@ -212,6 +213,7 @@ fn benches(c: &mut Criterion) {
 criterion_group! {
     name = group;
     config = Criterion::default()
+        .with_measurement(ThreadCpuTime)
         .sample_size(30)
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2));

@@ -6,6 +6,7 @@
 //! soak cold|warm CHAIN [N]   N validations of one fixture (`perf record` this)
 //! soak parse CHAIN [N]        N parses of the fixture's certificates
 //! soak floor CHAIN [N]        N times the chain's signatures with aws-lc-rs alone
+//! soak corpus DIR [N]         writes N bundles (default 100,000) for timing `chainvet scan`
 //! ```
 
 use std::time::Instant;
@@ -104,6 +105,39 @@ fn one(mode: &str, chain: &str, n: usize) {
     report(mode, chain, n, start, cpu);
 }
 
+/// Writes `n` bundles under `dir` (1,000 per subdirectory) for timing `chainvet scan`:
+/// every 20th is a copy of one of the defective samples, the others are good P-256
+/// bundles that each have their own leaf (so every bundle costs a leaf verification;
+/// the shared CA links are what the signature cache saves).
+fn corpus(dir: &std::path::Path, n: usize) {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples");
+    let mut defective: Vec<Vec<u8>> = std::fs::read_dir(&samples)
+        .expect("samples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
+    defective.sort();
+    let root = self_signed(Spec::ca("Corpus Root").key(KeyKind::P256, 2));
+    let int = issue(Spec::ca("Corpus Issuing CA").key(KeyKind::P256, 1), &root);
+    let ca_pem = format!("{}{}", int.pem(), root.pem());
+    for i in 0..n {
+        let sub = dir.join(format!("{:03}", i / 1_000));
+        if i % 1_000 == 0 {
+            std::fs::create_dir_all(&sub).expect("mkdir");
+        }
+        let body = if i % 20 == 19 {
+            defective[(i / 20) % defective.len()].clone()
+        } else {
+            let mut spec = Spec::leaf(&format!("client {i}")).key(KeyKind::P256, 0);
+            spec.serial = Some((i as u64 + 1).to_be_bytes().to_vec());
+            format!("{}{ca_pem}", issue(spec, &int).pem()).into_bytes()
+        };
+        std::fs::write(sub.join(format!("bundle-{i:06}.pem")), body).expect("write");
+    }
+    println!("wrote {n} bundles under {}", dir.display());
+}
+
 fn parse(chain: &str, n: usize) {
     let fixture = fixture(chain);
     let (start, cpu) = (Instant::now(), cpu_ns());
@@ -173,6 +207,10 @@ fn main() {
     let arg = |i: usize| args.get(i).map(String::as_str);
     match arg(0) {
         Some("memory") => memory(arg(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000)),
+        Some("corpus") => corpus(
+            std::path::Path::new(arg(1).unwrap_or("scan-corpus")),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(100_000),
+        ),
         Some("floor") => floor(
             arg(1).unwrap_or("rsa2048"),
             arg(2).and_then(|n| n.parse().ok()).unwrap_or(5_000),
@@ -187,7 +225,9 @@ fn main() {
             arg(2).and_then(|n| n.parse().ok()).unwrap_or(10_000),
         ),
         _ => {
-            eprintln!("usage: soak memory [N] | soak cold|warm CHAIN [N]");
+            eprintln!(
+                "usage: soak memory [N] | soak cold|warm|parse|floor CHAIN [N] | soak corpus DIR [N]"
+            );
             std::process::exit(2);
         }
     }
