@@ -1,7 +1,10 @@
 //! One module per subcommand, plus the options they share.
 
 pub(crate) mod check;
+pub(crate) mod csr;
 pub(crate) mod fix;
+pub(crate) mod match_;
+pub(crate) mod revocation;
 pub(crate) mod scan;
 
 use std::io::Read;
@@ -25,12 +28,15 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 }
 
 impl Common {
+    pub(crate) fn policy(&self) -> Result<Policy, String> {
+        match &self.policy {
+            Some(path) => Policy::from_file(path).map_err(|e| e.to_string()),
+            None => Ok(Policy::default()),
+        }
+    }
+
     pub(crate) fn validator(&self) -> Result<Validator, String> {
-        let policy = match &self.policy {
-            Some(path) => Policy::from_file(path).map_err(|e| e.to_string())?,
-            None => Policy::default(),
-        };
-        Validator::new(policy).map_err(|e| e.to_string())
+        Validator::new(self.policy()?).map_err(|e| e.to_string())
     }
 
     pub(crate) fn time(&self) -> Timestamp {

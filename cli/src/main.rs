@@ -27,6 +27,14 @@ enum Command {
     /// Vet every bundle under a directory (or listed on standard input) on all cores:
     /// JSON lines with --json, then a summary.
     Scan(cmd::scan::Args),
+    /// Check that the presented leaf is a registered certificate (serial, CN, issuer,
+    /// fingerprint or public key).
+    Match(cmd::match_::Args),
+    /// Pre-flight a certificate signing request: signature, key and subject policy.
+    Csr(cmd::csr::Args),
+    /// Revocation status of every certificate (OCSP or CRL), where it came from and
+    /// how long it is valid.
+    Revocation(cmd::revocation::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +43,9 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Fix(args) => cmd::fix::run(args),
         Command::Scan(args) => cmd::scan::run(args),
+        Command::Match(args) => cmd::match_::run(args),
+        Command::Csr(args) => cmd::csr::run(args),
+        Command::Revocation(args) => cmd::revocation::run(args),
     };
     match result {
         Ok(code) => code,

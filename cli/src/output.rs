@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use chainvet::{Report, Severity};
+use chainvet::{Finding, Report, Severity};
 
 struct Style {
     on: bool,
@@ -36,9 +36,9 @@ impl Style {
     }
 }
 
-fn render(report: &Report, style: &Style) -> String {
+fn render(findings: &[Finding], style: &Style) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for f in findings {
         out.push_str(&format!(
             "{} {}: {}\n        hint: {}\n",
             style.severity(f.severity),
@@ -53,9 +53,16 @@ fn render(report: &Report, style: &Style) -> String {
 /// Prints a report to standard output, with a verdict line.
 pub(crate) fn print_report(report: &Report, name: &str) {
     let style = Style::detect(std::io::stdout().is_terminal());
-    print!("{}", render(report, &style));
+    print!("{}", render(&report.findings, &style));
     let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if let Some(leaf) = report.chain.leaf.filter(|&l| l != 0) {
+        // The leaf is not where a reader would look for it: say which one was taken.
+        println!(
+            "note: certificate {leaf} was taken as the leaf: {}",
+            report.chain.leaf_reason
+        );
+    }
     let leaf = report
         .chain
         .leaf
@@ -82,5 +89,21 @@ pub(crate) fn print_report(report: &Report, name: &str) {
 /// Prints the findings of a report to standard error.
 pub(crate) fn print_findings_to_stderr(report: &Report) {
     let style = Style::detect(std::io::stderr().is_terminal());
-    eprint!("{}", render(report, &style));
+    eprint!("{}", render(&report.findings, &style));
+}
+
+/// Prints findings to standard output, one line each plus its hint.
+pub(crate) fn print_findings(findings: &[Finding]) {
+    let style = Style::detect(std::io::stdout().is_terminal());
+    print!("{}", render(findings, &style));
+}
+
+/// `accepted` or `rejected`, coloured for standard output.
+pub(crate) fn verdict(accepted: bool) -> String {
+    let style = Style::detect(std::io::stdout().is_terminal());
+    if accepted {
+        style.paint("1;32", "accepted")
+    } else {
+        style.paint("1;31", "rejected")
+    }
 }

@@ -83,6 +83,13 @@ impl Certificate {
                     .map_err(|e| bad("bad tbsCertificate", e))?
             }
         };
+        if tbs.signature_algorithm != parts.signature_algorithm {
+            // RFC 5280 4.1.1.2: the outer algorithm is not signed, so it must repeat the
+            // signed one exactly.
+            return Err(MalformedCertificate(
+                "signatureAlgorithm differs from the signed tbsCertificate.signature (RFC 5280 4.1.1.2)".to_owned(),
+            ));
+        }
         let spki_parts =
             raw::split_spki(tbs.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
         let issuer_raw = raw::value_of(tbs.issuer).map_err(|e| bad("bad issuer", e))?;

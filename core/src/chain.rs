@@ -217,10 +217,12 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
     if candidates.is_empty() {
         candidates = vec![live[0]];
     }
+    // An end entity beats a CA (a CA issuing nothing here usually sits above a gap),
+    // then the longer chain, then the earlier position.
     let score = |i: usize| {
         (
-            walk(i).len(),
             !cert(i).is_some_and(Certificate::is_ca),
+            walk(i).len(),
             std::cmp::Reverse(i),
         )
     };
@@ -241,12 +243,12 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
     } else {
         let others: Vec<usize> = candidates.iter().copied().filter(|&i| i != leaf).collect();
         format!(
-            "certificates {leaf}, {} issued no other certificate; certificate {leaf} was taken because it heads the longest chain{}",
+            "certificates {leaf}, {} issued no other certificate; certificate {leaf} was taken because {}",
             list(&others),
             if cert(leaf).is_some_and(Certificate::is_ca) {
-                ""
+                "it heads the longest chain"
             } else {
-                " and is not a CA"
+                "it is the end-entity (non-CA) certificate with the longest chain"
             }
         )
     };
@@ -423,7 +425,32 @@ fn gap_findings(
     if chain.ends_at_root {
         return;
     }
+    if top_cert.is_self_issued() {
+        findings.add(
+            Code::SignatureInvalid,
+            Some(top),
+            format!(
+                "{} names itself as its issuer, but its self-signature does not verify: the certificate is corrupted",
+                top_cert.describe(top)
+            ),
+            "Get an intact copy of this certificate from your CA.",
+        );
+        return;
+    }
     let missing = top_cert.issuer_string();
+    // A certificate with the issuer's name but another key (authorityKeyIdentifier
+    // mismatch) is usually the same CA's previous or next certificate after a re-key.
+    let same_name_other_key = live
+        .iter()
+        .copied()
+        .find(|&i| i != top && cert(i).is_some_and(|c| c.subject_raw() == top_cert.issuer_raw()));
+    let rekey_note = match (same_name_other_key, &top_cert.extensions().authority_key_id) {
+        (Some(i), Some(aki)) => format!(
+            "; certificate {i} has that name but a different key (authority key identifier {} expected): it is another certificate of that CA, e.g. from before or after a re-key",
+            hex::encode(aki)
+        ),
+        _ => String::new(),
+    };
     // Certificates off the path that form a segment ending at a root are the chain's
     // continuation above the gap.
     let above: Vec<usize> = live
@@ -459,7 +486,7 @@ fn gap_findings(
             Code::ChainRootMissing,
             Some(top),
             format!(
-                "the chain ends at {}, issued by {missing}, which is not in the bundle{in_store}: the root certificate is missing",
+                "the chain ends at {}, issued by {missing}, which is not in the bundle{in_store}: the root certificate is missing{rekey_note}",
                 top_cert.describe(top)
             ),
             format!(
@@ -482,7 +509,7 @@ fn gap_findings(
             Code::ChainIssuerMissing,
             Some(top),
             format!(
-                "{} was issued by {missing}, which is not in the bundle: the chain has a gap before certificate {}",
+                "{} was issued by {missing}, which is not in the bundle: the chain has a gap before certificate {}{rekey_note}",
                 top_cert.describe(top),
                 list(&above)
             ),

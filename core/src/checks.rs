@@ -1,9 +1,12 @@
-//! Policy checks over the assembled chain: validity and lifetime, keys, and the X.509
-//! profile of leaf and issuers.
+//! Policy checks over the assembled chain: validity and lifetime, keys, the X.509
+//! profile of leaf and issuers, and the leaf's subject.
 
-mod keys;
+pub(crate) mod keys;
 mod profile;
+pub(crate) mod subject;
 mod validity;
+
+pub use subject::{SubjectAttribute, SubjectPolicy};
 
 use crate::chain::Chain;
 use crate::findings::Findings;
@@ -38,4 +41,5 @@ pub(crate) fn run(ctx: &mut Context<'_, '_>) {
     validity::check(ctx);
     keys::check(ctx);
     profile::check(ctx);
+    subject::check(ctx);
 }

@@ -155,6 +155,8 @@ codes! {
     SubjectCnMismatch = 1801, "subject.cn_mismatch", Error, "the common name is not the expected one";
     /// C is not an ISO 3166-1 alpha-2 code.
     SubjectCountryInvalid = 1802, "subject.country_invalid", Error, "the country is not an ISO 3166-1 alpha-2 code";
+    /// A subjectAltName DNS name is not among the policy's allowed names or patterns.
+    SubjectDnsNameNotAllowed = 1803, "subject.dns_name_not_allowed", Error, "a DNS name is not allowed by the policy";
 
     /// No registered certificate for this client.
     BindingNoRegisteredCertificate = 1900, "binding.no_registered_certificate", Error, "no certificate is registered for this client";
@@ -166,6 +168,10 @@ codes! {
     BindingIssuerMismatch = 1903, "binding.issuer_mismatch", Error, "the issuer is not the registered one";
     /// SHA-256 fingerprint pinning is on and differs.
     BindingFingerprintMismatch = 1904, "binding.fingerprint_mismatch", Error, "the certificate fingerprint is not the registered one";
+    /// SPKI pinning is on and the presented leaf's public key differs.
+    BindingSpkiMismatch = 1905, "binding.spki_mismatch", Error, "the public key is not the registered one";
+    /// More registrations are active (not expired) for the client than allowed.
+    BindingTooManyActive = 1906, "binding.too_many_active", Error, "more certificates are registered as active than allowed";
 
     /// OCSP or CRL says revoked.
     RevocationRevoked = 2000, "revocation.revoked", Error, "a certificate is revoked";

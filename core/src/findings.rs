@@ -2,7 +2,7 @@
 
 use crate::code::Code;
 use crate::policy::Policy;
-use crate::report::Finding;
+use crate::report::{Finding, Severity};
 use crate::time::Window;
 
 /// The findings of one validation so far.
@@ -41,6 +41,32 @@ impl<'p> Findings<'p> {
         hint: impl Into<String>,
     ) {
         if let Some(severity) = self.policy.severity_of(code) {
+            self.list.push(Finding {
+                code,
+                severity,
+                certificate,
+                message: message.into(),
+                hint: hint.into(),
+            });
+        }
+    }
+
+    /// Records a finding whose severity, unless the policy overrides this code, is
+    /// `default` rather than the code's own (e.g. `revocation.unavailable` is an error
+    /// under hard-fail).
+    pub(crate) fn add_with_default(
+        &mut self,
+        code: Code,
+        default: Severity,
+        certificate: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let severity = match self.policy.severity.get(&code) {
+            Some(level) => level.severity(),
+            None => Some(default),
+        };
+        if let Some(severity) = severity {
             self.list.push(Finding {
                 code,
                 severity,

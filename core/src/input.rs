@@ -2,8 +2,8 @@
 //! classified, certificates parsed. Every problem becomes a finding; a private key's
 //! content is never decoded, copied or echoed.
 
-mod pem;
-mod sniff;
+pub(crate) mod pem;
+pub(crate) mod sniff;
 
 use crate::certificate::Certificate;
 use crate::code::Code;

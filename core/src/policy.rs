@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Curve, KeyAlgorithm};
+use crate::checks::SubjectPolicy;
 use crate::code::Code;
 use crate::report::Severity;
+use crate::revocation::RevocationPolicy;
 
 /// What to do with findings of one code, overriding its default severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,9 +72,16 @@ pub struct Policy {
     /// A PEM file of trusted root certificates. When set, the chain must end at one of
     /// them (`root.not_trusted`). A relative path is resolved against the policy file.
     pub trust_store: Option<PathBuf>,
+    /// Revocation checking (OCSP and CRLs): the `[revocation]` table. Default soft-fail
+    /// for the leaf; see `RevocationPolicy` for every knob.
+    pub revocation: RevocationPolicy,
     /// Per-code severity overrides, e.g. `"validity.too_short" = "warning"` or
     /// `"chain.root_missing" = "off"`.
     pub severity: BTreeMap<Code, Level>,
+    /// Subject rules for the leaf and for CSRs (`subject.*`), the `[subject]` table.
+    /// Default: everything off.
+    #[serde(default)]
+    pub subject: SubjectPolicy,
 }
 
 /// One MiB, the default input limit.
@@ -104,7 +113,9 @@ impl Policy {
             ],
             require_client_auth_eku: true,
             trust_store: None,
+            revocation: RevocationPolicy::default(),
             severity: BTreeMap::new(),
+            subject: SubjectPolicy::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
+use crate::revocation::RevocationInfo;
 
 /// How serious a finding is. A report is accepted iff it has no `Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -127,6 +128,10 @@ pub struct Report {
     pub chain: ChainSummary,
     /// The validation time used, RFC 3339 UTC.
     pub validated_at: String,
+    /// Revocation status of each certificate checked, and where it came from (empty
+    /// when revocation checking is off).
+    #[serde(default)]
+    pub revocation: Vec<RevocationInfo>,
 }
 
 impl Report {

@@ -19,18 +19,20 @@ use crate::input::{self, Slot};
 use crate::path_validation;
 use crate::policy::{Policy, PolicyError};
 use crate::report::{CertificateInfo, ChainSummary, Finding, Report, Severity};
+use crate::revocation;
 use crate::signature::{self, cache::SignatureCache};
 use crate::time::{Timestamp, Window};
 use crate::trust::TrustStore;
 
 /// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`; clones
-/// share its caches (verified signatures and analyses of inputs seen before), which only
-/// ever save work and never change a result.
+/// share its caches (verified signatures and analyses of inputs seen before, which only
+/// ever save work and never change a result, and the bounded revocation cache).
 #[derive(Debug, Clone)]
 pub struct Validator {
     policy: Policy,
     trust: TrustStore,
     caches: Arc<Caches>,
+    revocation: Arc<revocation::Checker>,
 }
 
 /// How much a `Validator` may cache. Both caches are bounded in entries and bytes and
@@ -120,12 +122,41 @@ impl Caches {
 pub struct Options {
     /// Validation time; `None` means now.
     pub at: Option<Timestamp>,
+    /// The client's registrations: when set, the leaf must match one of them
+    /// (`binding.*`). An `Arc` so a gateway shares one `Binding` across requests.
+    pub binding: Option<Arc<crate::binding::Binding>>,
+    /// DER OCSP responses stapled in the TLS handshake (status_request). Evaluated like
+    /// fetched ones and matched to certificates by CertID; reported as `stapled`.
+    pub stapled_ocsp: Vec<Vec<u8>>,
+    /// DER OCSP responses the caller obtained itself (its own client, a file);
+    /// reported as `supplied`. One that is about no certificate of the bundle is
+    /// `revocation.response_invalid`.
+    pub ocsp_responses: Vec<Vec<u8>>,
+    /// CRLs (DER or PEM) the caller obtained itself; each applies to the certificates
+    /// its issuer issued.
+    pub crls: Vec<Vec<u8>>,
+    /// Never contact a responder or distribution point: only stapled and supplied data
+    /// and the cache are used.
+    pub offline: bool,
+    /// Send a random nonce in fetched OCSP requests and require the response to echo
+    /// it. Off by default: many responders serve pre-signed responses without one.
+    /// Cached answers (fetched with a nonce earlier) are still used.
+    pub ocsp_nonce: bool,
 }
 
 impl Options {
     /// Options that validate at `at`.
     pub fn at(at: Timestamp) -> Options {
-        Options { at: Some(at) }
+        Options {
+            at: Some(at),
+            ..Options::default()
+        }
+    }
+
+    /// These options, also checking the leaf against a client's registrations.
+    pub fn with_binding(mut self, binding: Arc<crate::binding::Binding>) -> Options {
+        self.binding = Some(binding);
+        self
     }
 
     fn time(&self) -> Timestamp {
@@ -145,6 +176,9 @@ pub(crate) struct Analysis {
 struct Base {
     slots: Vec<Slot>,
     chain: Chain,
+    /// Whether the chain was analysed (there were certificates, not too many): the
+    /// per-call checks run only then.
+    checked: bool,
     findings: Vec<Finding>,
     certificates: Vec<CertificateInfo>,
     summary: ChainSummary,
@@ -188,10 +222,12 @@ impl Validator {
     /// `trust_store` file the policy names).
     pub fn with_trust_store(policy: Policy, trust: TrustStore) -> Validator {
         let caches = Caches::new(CacheLimits::default(), &trust);
+        let revocation = Arc::new(revocation::Checker::new(&policy.revocation));
         Validator {
             policy,
             trust,
             caches,
+            revocation,
         }
     }
 
@@ -229,6 +265,12 @@ impl Validator {
     /// The trust anchors (empty when none are configured).
     pub fn trust_store(&self) -> &TrustStore {
         &self.trust
+    }
+
+    /// The revocation cache shared by this validator and its clones, e.g. to store an
+    /// OCSP answer a gateway fetched on its own event loop (`revocation::ocsp`).
+    pub fn revocation_cache(&self) -> &revocation::Cache {
+        self.revocation.cache()
     }
 
     /// Vets a PEM bundle now.
@@ -351,9 +393,11 @@ impl Validator {
             leaf_reason: chain.leaf_reason.clone(),
             path: chain.path.clone(),
         };
+        let checked = !slots.is_empty() && slots.len() <= self.policy.max_certificates;
         Base {
             slots,
             chain,
+            checked,
             findings: findings.into_vec(),
             certificates,
             summary,
@@ -384,16 +428,38 @@ impl Validator {
         }
     }
 
-    /// The per-call part: whatever depends on `Options`, then the report.
+    /// The per-call part: what depends on `Options` (binding to registrations,
+    /// revocation, which also depends on the exact time and the revocation cache), then
+    /// the report.
     fn complete(&self, base: &Base, options: &Options, at: Timestamp) -> Report {
-        let _ = options; // per-call checks (revocation, binding) read it
-        let findings = Findings::resume(&self.policy, base.findings.clone()).into_vec();
+        let mut findings = Findings::resume(&self.policy, base.findings.clone());
+        let mut revocation = Vec::new();
+        if base.checked {
+            let (slots, chain) = (&base.slots, &base.chain);
+            if let Some(binding) = &options.binding {
+                crate::binding::run_on_chain(slots, chain, binding, at, &mut findings);
+            }
+            revocation = revocation::run(
+                &self.revocation,
+                &self.policy.revocation,
+                &revocation::Inputs {
+                    slots,
+                    chain,
+                    trust: &self.trust,
+                    options,
+                    at,
+                },
+                &mut findings,
+            );
+        }
+        let findings = findings.into_vec();
         Report {
             accepted: !findings.iter().any(|f| f.severity == Severity::Error),
             findings,
             certificates: base.certificates.clone(),
             chain: base.summary.clone(),
             validated_at: at.to_rfc3339(),
+            revocation,
         }
     }
 

@@ -1,5 +1,7 @@
 //! Valid chains are accepted with zero errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 use chainvet::{Policy, Timestamp, Validator};
 use chainvet_testkit::{Chain, KeyKind, at};
 

@@ -2,6 +2,8 @@
 //! benches and sample generator. Keys are generated once per process and cached, so
 //! RSA key generation does not dominate test time.
 
+pub mod revocation;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -313,6 +315,62 @@ pub fn fixture(name: &str) -> &'static str {
         "rsa1024-key" => include_str!("../fixtures/rsa1024-key.pem"),
         "rsa1024-ca" => include_str!("../fixtures/rsa1024-ca.pem"),
         "unused-private-key" => include_str!("../fixtures/unused-private-key.pem"),
+        "encrypted-private-key" => include_str!("../fixtures/encrypted-private-key.pem"),
+        "ed448-ca" => include_str!("../fixtures/ed448-ca.pem"),
         other => panic!("no fixture {other}"),
     }
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+#[derive(Debug)]
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// Creates `chainvet-<tag>-<pid>-<n>` in the system temp dir.
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("chainvet-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// Writes `name` in the directory and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> std::path::PathBuf {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dir");
+        }
+        std::fs::write(&path, contents).expect("write temp file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the `openssl` command line tool in `dir`, panicking with its output when it
+/// fails (tests that use it need the real tool, never a stand-in).
+pub fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command line tool must be installed to run this test");
+    assert!(
+        out.status.success(),
+        "openssl {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }

@@ -13,15 +13,24 @@ pub(crate) struct Args {
     file: PathBuf,
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    registry: super::match_::RegistryArgs,
+    #[command(flatten)]
+    revocation: super::revocation::RevocationArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
-    let validator = args.common.validator()?;
+    let mut policy = args.common.policy()?;
+    args.revocation.apply(&mut policy);
+    let validator = chainvet::Validator::new(policy).map_err(|e| e.to_string())?;
+    let options = args
+        .registry
+        .bind(args.revocation.options(args.common.time())?)?;
     let input = read_input(&args.file)?;
-    let report = validator.validate_at(&input, args.common.time());
+    let report = validator.validate_with(&input, &options);
     wipe(input);
     if args.json {
         println!("{}", report.to_json_pretty());

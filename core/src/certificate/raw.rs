@@ -64,6 +64,8 @@ pub(crate) struct Tbs<'a> {
     pub(crate) version: u8,
     /// The serial number's content octets.
     pub(crate) serial: &'a [u8],
+    /// The content octets of tbsCertificate.signature (the signed algorithm identifier).
+    pub(crate) signature_algorithm: &'a [u8],
     /// The issuer Name, tag and length included.
     pub(crate) issuer: &'a [u8],
     pub(crate) not_before: Time,
@@ -124,7 +126,7 @@ fn read_tbs_any(tbs: &[u8]) -> der::Result<Tbs<'_>> {
             };
         }
         let serial = IntRef::decode(r)?.as_bytes();
-        r.tlv_bytes()?; // signature
+        let signature_algorithm = value_of(r.tlv_bytes()?)?;
         let issuer = r.tlv_bytes()?;
         let (not_before, not_after) =
             r.sequence(|v| Ok::<_, der::Error>((Time::decode(v)?, Time::decode(v)?)))?;
@@ -147,6 +149,7 @@ fn read_tbs_any(tbs: &[u8]) -> der::Result<Tbs<'_>> {
         Ok(Tbs {
             version,
             serial,
+            signature_algorithm,
             issuer,
             not_before,
             not_after,
@@ -306,7 +309,8 @@ fn read_tbs_plain(tbs: &[u8]) -> Option<Tbs<'_>> {
         };
     }
     let serial = plain_integer(r.expect(0x02)?)?;
-    plain_algorithm_id(r.expect(SEQUENCE)?)?;
+    let signature_algorithm = r.expect(SEQUENCE)?;
+    plain_algorithm_id(signature_algorithm)?;
     let (_, issuer_content, issuer) = r.next().filter(|t| t.0 == SEQUENCE)?;
     plain_name_content(issuer_content)?;
     let (_, validity, _) = r.next().filter(|t| t.0 == SEQUENCE)?;
@@ -350,6 +354,7 @@ fn read_tbs_plain(tbs: &[u8]) -> Option<Tbs<'_>> {
     Some(Tbs {
         version,
         serial,
+        signature_algorithm,
         issuer,
         not_before,
         not_after,
@@ -461,6 +466,10 @@ mod tests {
         };
         assert_eq!(t.version, version);
         assert_eq!(t.serial, x.serial_number().as_bytes());
+        assert_eq!(
+            t.signature_algorithm,
+            value_of(&x.signature().to_der().unwrap()).unwrap()
+        );
         assert_eq!(t.issuer, &x.issuer().to_der().unwrap()[..]);
         assert_eq!(t.subject, &x.subject().to_der().unwrap()[..]);
         assert_eq!(t.spki, &x.subject_public_key_info().to_der().unwrap()[..]);

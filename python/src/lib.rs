@@ -1,0 +1,33 @@
+//! The native module `chainvet._native`: pyo3 bindings over the `chainvet` crate.
+//!
+//! The public Python API is the package `chainvet` (`python/chainvet/__init__.py`), which
+//! re-exports everything defined here; the hand-written stubs are in
+//! `python/chainvet/_native.pyi` and are checked against this module by `mypy.stubtest`.
+
+use pyo3::prelude::*;
+
+mod errors;
+mod gil;
+mod input;
+mod json;
+mod policy;
+mod report;
+mod time;
+mod validator;
+
+/// The module initialiser. `gil_used = false`: every class is immutable (`frozen`) or
+/// `Sync`, so the module is safe on free-threaded builds too.
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<policy::Policy>()?;
+    m.add_class::<validator::Validator>()?;
+    m.add_class::<validator::Repair>()?;
+    m.add_class::<report::Report>()?;
+    m.add_class::<report::Finding>()?;
+    m.add_class::<report::CertificateInfo>()?;
+    m.add_class::<report::Chain>()?;
+    m.add_function(wrap_pyfunction!(validator::fix, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}

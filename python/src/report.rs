@@ -1,0 +1,337 @@
+//! `Report`, `Finding`, `CertificateInfo` and `Chain`: read-only views of the core's
+//! report. Python objects (findings, certificates, datetimes) are built on first access
+//! and cached, so a caller that only reads `accepted` pays for nothing else.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDateTime, PyInt, PyTuple};
+
+use crate::json;
+use crate::time::parse_datetime;
+
+/// The result of vetting one input: the verdict, every finding, every certificate.
+#[pyclass(frozen, module = "chainvet", name = "Report")]
+pub(crate) struct Report {
+    inner: chainvet::Report,
+    findings: PyOnceLock<Py<PyTuple>>,
+    certificates: PyOnceLock<Py<PyTuple>>,
+}
+
+impl Report {
+    pub(crate) fn new(inner: chainvet::Report) -> Report {
+        Report {
+            inner,
+            findings: PyOnceLock::new(),
+            certificates: PyOnceLock::new(),
+        }
+    }
+}
+
+#[pymethods]
+impl Report {
+    /// True iff no finding has severity "error".
+    #[getter]
+    fn accepted(&self) -> bool {
+        self.inner.accepted
+    }
+
+    /// Every problem found, in the order the checks ran.
+    #[getter]
+    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.findings
+            .get_or_try_init(py, || {
+                let items = self
+                    .inner
+                    .findings
+                    .iter()
+                    .map(|f| Finding { inner: f.clone() });
+                PyTuple::new(py, items).map(Bound::unbind)
+            })
+            .map(|t| t.bind(py).clone())
+    }
+
+    /// The findings of severity "error" (the reasons for rejection).
+    #[getter]
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let all = self.findings(py)?;
+        let mut errors = Vec::new();
+        for (f, item) in self.inner.findings.iter().zip(all.iter()) {
+            if f.severity == chainvet::Severity::Error {
+                errors.push(item);
+            }
+        }
+        PyTuple::new(py, errors)
+    }
+
+    /// Every parsed certificate, in input order.
+    #[getter]
+    fn certificates<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.certificates
+            .get_or_try_init(py, || {
+                let items = self
+                    .inner
+                    .certificates
+                    .iter()
+                    .map(|c| CertificateInfo { inner: c.clone() });
+                PyTuple::new(py, items).map(Bound::unbind)
+            })
+            .map(|t| t.bind(py).clone())
+    }
+
+    /// The chain assembled from the input: which certificate is the leaf and why, and
+    /// the leaf-to-root order.
+    #[getter]
+    fn chain(&self) -> Chain {
+        Chain {
+            inner: self.inner.chain.clone(),
+        }
+    }
+
+    /// The validation time used (aware, UTC).
+    #[getter]
+    fn validated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        parse_datetime(py, &self.inner.validated_at)
+    }
+
+    /// Whether any finding has this code, e.g. `report.has("chain.order_reversed")`.
+    fn has(&self, code: &str) -> bool {
+        self.inner.findings.iter().any(|f| f.code.as_str() == code)
+    }
+
+    /// The report as a dict, in the JSON shape `chainvet check --json` prints (times as
+    /// RFC 3339 strings, serials as hex).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+
+    /// The report as JSON text (`chainvet check --json`); `indent` pretty-prints.
+    #[pyo3(signature = (*, indent=None))]
+    fn to_json(&self, indent: Option<usize>) -> String {
+        match indent {
+            None => self.inner.to_json(),
+            Some(n) => {
+                use serde::Serialize as _;
+                let indent = " ".repeat(n);
+                let mut out = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+                // Serialising plain strings, numbers and enums into a Vec cannot fail.
+                let _ = self.inner.serialize(&mut ser);
+                String::from_utf8(out).unwrap_or_default()
+            }
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Report accepted={} findings={} certificates={}>",
+            if self.inner.accepted { "True" } else { "False" },
+            self.inner.findings.len(),
+            self.inner.certificates.len()
+        )
+    }
+}
+
+/// One problem (or remark) about the input.
+#[pyclass(frozen, eq, module = "chainvet", name = "Finding")]
+#[derive(PartialEq)]
+pub(crate) struct Finding {
+    inner: chainvet::Finding,
+}
+
+#[pymethods]
+impl Finding {
+    /// Stable dotted code, e.g. "chain.order_reversed".
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.inner.code.as_str()
+    }
+
+    /// "error", "warning" or "info" (after the policy's severity overrides).
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+
+    /// Index of the certificate concerned, counting certificates in the input as given;
+    /// None when the finding is about the input as a whole or a non-certificate block.
+    #[getter]
+    fn certificate(&self) -> Option<usize> {
+        self.inner.certificate
+    }
+
+    /// What is wrong, naming the certificate by index and subject.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// How to fix it.
+    #[getter]
+    fn hint(&self) -> &str {
+        &self.inner.hint
+    }
+
+    /// The finding as a dict with the keys of the JSON output.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Finding {} {} certificate={}: {}>",
+            self.inner.severity,
+            self.inner.code,
+            self.inner
+                .certificate
+                .map_or_else(|| "None".to_owned(), |i| i.to_string()),
+            self.inner.message
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+}
+
+/// A summary of one certificate of the input.
+#[pyclass(frozen, eq, module = "chainvet", name = "CertificateInfo")]
+#[derive(PartialEq)]
+pub(crate) struct CertificateInfo {
+    inner: chainvet::CertificateInfo,
+}
+
+#[pymethods]
+impl CertificateInfo {
+    /// Index among the certificates of the input, as given.
+    #[getter]
+    fn index(&self) -> usize {
+        self.inner.index
+    }
+
+    /// "leaf", "intermediate", "root", "duplicate", "unrelated" or "malformed".
+    #[getter]
+    fn role(&self) -> PyResult<String> {
+        match serde_json::to_value(self.inner.role) {
+            Ok(serde_json::Value::String(s)) => Ok(s),
+            _ => Ok(format!("{:?}", self.inner.role).to_lowercase()),
+        }
+    }
+
+    /// Subject DN, RFC 4514 string (most specific attribute first, e.g. "CN=a,O=b,C=DE").
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.inner.subject
+    }
+
+    /// Issuer DN, RFC 4514 string.
+    #[getter]
+    fn issuer(&self) -> &str {
+        &self.inner.issuer
+    }
+
+    /// Serial number as an int.
+    #[getter]
+    fn serial<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let hex = if self.inner.serial.is_empty() {
+            "0"
+        } else {
+            &self.inner.serial
+        };
+        py.get_type::<PyInt>().call1((hex, 16))
+    }
+
+    /// Serial number as lowercase hex of its DER content octets without the sign byte
+    /// (leading zero octets of a non-minimal encoding are kept).
+    #[getter]
+    fn serial_hex(&self) -> &str {
+        &self.inner.serial
+    }
+
+    /// notBefore, an aware datetime in UTC.
+    #[getter]
+    fn not_before<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        parse_datetime(py, &self.inner.not_before)
+    }
+
+    /// notAfter, an aware datetime in UTC.
+    #[getter]
+    fn not_after<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
+        parse_datetime(py, &self.inner.not_after)
+    }
+
+    /// SHA-256 of the DER encoding, lowercase hex.
+    #[getter]
+    fn sha256(&self) -> &str {
+        &self.inner.sha256
+    }
+
+    /// Public key, e.g. "RSA 2048", "EC P-256", "Ed25519".
+    #[getter]
+    fn key(&self) -> &str {
+        &self.inner.key
+    }
+
+    /// Signature algorithm of the certificate's own signature, e.g. "ecdsa-with-SHA256".
+    #[getter]
+    fn signature_algorithm(&self) -> &str {
+        &self.inner.signature_algorithm
+    }
+
+    /// Self-issued and verifies with its own key.
+    #[getter]
+    fn self_signed(&self) -> bool {
+        self.inner.self_signed
+    }
+
+    /// The certificate summary as a dict with the keys of the JSON output.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!(
+            "<CertificateInfo {} {} subject={:?} serial=0x{}>",
+            self.inner.index,
+            self.role()?,
+            self.inner.subject,
+            self.inner.serial
+        ))
+    }
+}
+
+/// The chain assembled from the input.
+#[pyclass(frozen, eq, module = "chainvet", name = "Chain")]
+#[derive(PartialEq)]
+pub(crate) struct Chain {
+    inner: chainvet::ChainSummary,
+}
+
+#[pymethods]
+impl Chain {
+    /// Index of the certificate taken as the leaf, or None.
+    #[getter]
+    fn leaf(&self) -> Option<usize> {
+        self.inner.leaf
+    }
+
+    /// Why that certificate was taken as the leaf.
+    #[getter]
+    fn leaf_reason(&self) -> &str {
+        &self.inner.leaf_reason
+    }
+
+    /// Certificate indices from the leaf towards the root: the correct order.
+    #[getter]
+    fn path(&self) -> Vec<usize> {
+        self.inner.path.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let leaf = self
+            .inner
+            .leaf
+            .map_or_else(|| "None".to_owned(), |i| i.to_string());
+        format!("<Chain leaf={leaf} path={:?}>", self.inner.path)
+    }
+}
