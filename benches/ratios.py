@@ -80,7 +80,15 @@ def main() -> int:
               f"{fmt(ratio(m['cold'], m['pyca']), 3)} | {fmt(ratio(m['warm'], m['openssl']), 4)} | "
               f"{fmt(ratio(m['parse_chainvet'], m['parse_webpki']), 2)} | "
               f"{fmt(ratio(m['parse_chainvet'], m['parse_openssl']), 3)} |")
-    missing = [g for g in ["pyca", "ocsp", "binding"]
+    extra = {g: median_us(root, g, "p256") for g in
+             ["binding_baseline", "binding", "ocsp_fresh", "ocsp_cached"]}
+    if any(v is not None for v in extra.values()):
+        print("\nRevocation and binding (P-256 chain from the revocation test PKI, warm analysis):\n")
+        print("| warm validation | + binding check | + OCSP response, first seen | + OCSP response, seen before |")
+        print("|---|---|---|---|")
+        print(f"| {fmt(extra['binding_baseline'], 2)} | {fmt(extra['binding'], 2)} | "
+              f"{fmt(extra['ocsp_fresh'])} | {fmt(extra['ocsp_cached'], 2)} |")
+    missing = [g for g in ["pyca", "ocsp_fresh", "binding"]
                if not (root / "criterion" / g).is_dir()]
     if missing:
         print(f"\nNot in this run: {', '.join(missing)}.")

@@ -15,6 +15,9 @@
 //! - `warm_der`: the same chain again, as DER certificates (the C gateway path).
 //! - `webpki`: PEM parse + rustls-webpki `verify_for_usage` with aws-lc-rs.
 //! - `openssl`: PEM parse + `X509_verify_cert` (system libssl), anchored on the root.
+//! - `ocsp_fresh`, `ocsp_cached`: a warm validation plus a supplied OCSP response, first
+//!   seen / seen before; `binding`: a warm validation plus the registration check
+//!   (`binding_baseline`: the same validation without it).
 
 use std::hint::black_box;
 
@@ -210,6 +213,59 @@ fn benches(c: &mut Criterion<ThreadCpuTime>) {
     }
 }
 
+/// OCSP evaluation and the binding check, on a chain from the revocation test PKI
+/// (real `openssl ocsp` responses, P-256), at the current time (the response is fresh).
+fn revocation_and_binding(c: &mut Criterion<ThreadCpuTime>) {
+    use chainvet::Options;
+    use chainvet::binding::{Binding, Registration};
+    use chainvet_testkit::revocation::{OcspOptions, Pki};
+    use std::sync::Arc;
+
+    let pki = Pki::new();
+    let pem = pki.bundle(&pki.good).into_bytes();
+    let response = pki.ocsp_response(&pki.good, &OcspOptions::default());
+    let now = Timestamp::now();
+    let mut with_ocsp = Options::at(now);
+    with_ocsp.ocsp_responses = vec![response];
+    with_ocsp.offline = true;
+    let check = validator().validate_with(&pem, &with_ocsp);
+    assert!(check.accepted, "{:#?}", check.findings);
+    assert!(
+        !check.revocation.is_empty(),
+        "the supplied OCSP response was evaluated"
+    );
+
+    // Fresh: a response the validator has not seen (its revocation and signature caches
+    // are new), on a chain whose analysis is cached, as when a new staple arrives.
+    c.bench_function("ocsp_fresh/p256", |b| {
+        b.iter_batched(
+            || {
+                let v = validator();
+                assert!(v.validate_at(&pem, now).accepted);
+                v
+            },
+            |v| v.validate_with(black_box(&pem), &with_ocsp),
+            BatchSize::SmallInput,
+        )
+    });
+    let cached = validator();
+    c.bench_function("ocsp_cached/p256", |b| {
+        b.iter(|| cached.validate_with(black_box(&pem), &with_ocsp))
+    });
+
+    let leaf = Certificate::from_der(pki.good.der.clone()).expect("leaf parses");
+    let binding = Arc::new(Binding::new(vec![Registration::from_certificate(&leaf)]));
+    let bound = Options::at(now).with_binding(binding);
+    let check = cached.validate_with(&pem, &bound);
+    assert!(check.accepted, "{:#?}", check.findings);
+    c.bench_function("binding/p256", |b| {
+        b.iter(|| cached.validate_with(black_box(&pem), &bound))
+    });
+    c.bench_function("binding_baseline/p256", |b| {
+        b.iter(|| cached.validate_at(black_box(&pem), now))
+    });
+}
+
 criterion_group! {
     name = group;
     config = Criterion::default()
@@ -217,6 +273,6 @@ criterion_group! {
         .sample_size(30)
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2));
-    targets = benches
+    targets = benches, revocation_and_binding
 }
 criterion_main!(group);
