@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One table of chainvet against its peers from a `cargo bench` run.
 
-Reads the median of every benchmark from target/criterion/GROUP/CHAIN/new/estimates.json
+Reads the median of every benchmark from target/criterion/GROUP_CHAIN/new/estimates.json
 (criterion's output; the pyca bench writes its Python-side medians in the same place) and
 prints a Markdown table: absolute medians in microseconds and the ratios chainvet / peer
 (below 1 means chainvet is faster), with the machine it ran on.
@@ -19,12 +19,16 @@ CHAINS = ["rsa2048", "p256", "p256-4cert", "rsa4096-root"]
 
 
 def median_us(root: pathlib.Path, group: str, chain: str):
-    path = root / "criterion" / group / chain / "new" / "estimates.json"
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return data["median"]["point_estimate"] / 1000.0
+    # criterion stores the id `group/chain` as `group_chain`; the pyca bench writes
+    # `pyca/chain`.
+    for rel in (f"{group}_{chain}", f"{group}/{chain}"):
+        path = root / "criterion" / rel / "new" / "estimates.json"
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        return data["median"]["point_estimate"] / 1000.0
+    return None
 
 
 def cpu_model() -> str:
@@ -89,7 +93,7 @@ def main() -> int:
         print(f"| {fmt(extra['binding_baseline'], 2)} | {fmt(extra['binding'], 2)} | "
               f"{fmt(extra['ocsp_fresh'])} | {fmt(extra['ocsp_cached'], 2)} |")
     missing = [g for g in ["pyca", "ocsp_fresh", "binding"]
-               if not (root / "criterion" / g).is_dir()]
+               if median_us(root, g, "p256") is None]
     if missing:
         print(f"\nNot in this run: {', '.join(missing)}.")
     return 0

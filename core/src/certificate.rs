@@ -36,6 +36,9 @@ pub struct Certificate {
     public_key_bits: Range<usize>,
     subject: OnceLock<Name>,
     issuer: OnceLock<Name>,
+    /// The subject as RFC 4514 text, made on first use: every message names the
+    /// certificate by it (`describe`), some on every validation.
+    subject_text: OnceLock<String>,
     serial: Range<usize>,
     version: u8,
     not_before: Timestamp,
@@ -113,6 +116,7 @@ impl Certificate {
             public_key_bits: range_in(&der, spki_parts.public_key),
             subject: OnceLock::new(),
             issuer: OnceLock::new(),
+            subject_text: OnceLock::new(),
             serial: range_in(&der, tbs.serial),
             version: tbs.version,
             not_before: Timestamp::from_x509(tbs.not_before),
@@ -183,8 +187,14 @@ impl Certificate {
 
     /// The subject DN as an RFC 4514 string (`<empty subject>` when empty).
     pub fn subject_string(&self) -> String {
-        name::raw_to_rfc4514(self.subject_raw(), "<empty subject>")
-            .unwrap_or_else(|| name::to_rfc4514(self.subject(), "<empty subject>"))
+        self.subject_text().to_owned()
+    }
+
+    fn subject_text(&self) -> &str {
+        self.subject_text.get_or_init(|| {
+            name::raw_to_rfc4514(self.subject_raw(), "<empty subject>")
+                .unwrap_or_else(|| name::to_rfc4514(self.subject(), "<empty subject>"))
+        })
     }
 
     /// The issuer DN as an RFC 4514 string.
@@ -259,7 +269,7 @@ impl Certificate {
 
     /// `certificate 2 (CN=Example Root)`: how messages name a certificate.
     pub fn describe(&self, index: usize) -> String {
-        format!("certificate {index} ({})", self.subject_string())
+        format!("certificate {index} ({})", self.subject_text())
     }
 }
 
