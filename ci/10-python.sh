@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 python=${PYTHON:-python3}
+# The revocation tests make every OCSP response and CRL with the real openssl CLI
+# (ci.sh installs it); fail here, clearly, rather than halfway through pytest.
+command -v openssl >/dev/null || { echo "the Python tests need the openssl CLI" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/chainvet-python.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

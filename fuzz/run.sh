@@ -27,7 +27,7 @@ seed() {
   local target=$1 dir=corpus/$1
   mkdir -p "$dir"
   case "$target" in
-    check_pem | parse_der)
+    check_pem | parse_der | c_abi)
       cp -n ../samples/* ../testkit/fixtures/*.pem "$dir"/ 2>/dev/null || true ;;
     policy_toml)
       cp -n seeds/policy/* "$dir"/ 2>/dev/null || true ;;

@@ -5,6 +5,7 @@ pub(crate) mod csr;
 pub(crate) mod fix;
 pub(crate) mod match_;
 pub(crate) mod revocation;
+pub(crate) mod scan;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

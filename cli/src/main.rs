@@ -24,6 +24,9 @@ enum Command {
     /// Write the bundle repaired: leaf-to-root order, duplicates, unrelated
     /// certificates, text and private keys dropped.
     Fix(cmd::fix::Args),
+    /// Vet every bundle under a directory (or listed on standard input) on all cores:
+    /// JSON lines with --json, then a summary.
+    Scan(cmd::scan::Args),
     /// Check that the presented leaf is a registered certificate (serial, CN, issuer,
     /// fingerprint or public key).
     Match(cmd::match_::Args),
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Fix(args) => cmd::fix::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
         Command::Match(args) => cmd::match_::run(args),
         Command::Csr(args) => cmd::csr::run(args),
         Command::Revocation(args) => cmd::revocation::run(args),

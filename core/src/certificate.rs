@@ -1,11 +1,12 @@
 //! One parsed certificate: names, serial, validity, key and the extensions the checks read.
 
 mod extensions;
+mod name;
 mod public_key;
 pub(crate) mod raw;
 
-use core::fmt::Write as _;
 use core::ops::Range;
+use std::sync::OnceLock;
 
 use der::Decode;
 use x509_cert::certificate::{Raw, TbsCertificateInner};
@@ -24,21 +25,27 @@ use crate::time::Timestamp;
 pub const MAX_EXTENSIONS: usize = 100;
 
 /// A certificate decoded once, with byte ranges into its DER for the parts that are
-/// compared or verified as received.
+/// compared or verified as received. Names are kept as DER and decoded into x509-cert
+/// `Name`s only when asked for (`subject()`, `issuer()`, `common_name()`).
 #[derive(Debug, Clone)]
 pub struct Certificate {
     der: Vec<u8>,
     tbs: Range<usize>,
     signature_algorithm: Range<usize>,
     signature: Range<usize>,
+    issuer_tlv: Range<usize>,
     issuer_raw: Range<usize>,
+    subject_tlv: Range<usize>,
     subject_raw: Range<usize>,
     spki: Range<usize>,
     spki_algorithm: Range<usize>,
     public_key_bits: Range<usize>,
-    subject: Name,
-    issuer: Name,
-    serial: Vec<u8>,
+    subject: OnceLock<Name>,
+    issuer: OnceLock<Name>,
+    /// The subject as RFC 4514 text, made on first use: every message names the
+    /// certificate by it (`describe`), some on every validation.
+    subject_text: OnceLock<String>,
+    serial: Range<usize>,
     version: u8,
     not_before: Timestamp,
     not_after: Timestamp,
@@ -68,12 +75,24 @@ fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
 
 impl Certificate {
     /// Parses a DER certificate. Lenient where real CAs are (serials over 20 bytes,
-    /// time encodings), strict about structure and trailing data.
+    /// time encodings), strict about structure and trailing data. x509-cert is the
+    /// judge of what is well-formed; the plain shape nearly every certificate has is read
+    /// in one borrowed pass that accepts only what x509-cert accepts (see
+    /// `raw::read_tbs`), everything else is decoded by x509-cert first.
     pub fn from_der(der: Vec<u8>) -> Result<Certificate, MalformedCertificate> {
         let bad = |what: &str, e: der::Error| MalformedCertificate(format!("{what}: {e}"));
         let parts = raw::split_certificate(&der).map_err(|e| bad("not a DER certificate", e))?;
-        let tbs_parts = raw::split_tbs(parts.tbs).map_err(|e| bad("bad tbsCertificate", e))?;
-        if tbs_parts.signature_algorithm != parts.signature_algorithm {
+        let tbs = match raw::read_tbs(parts.tbs, raw::Shape::Plain) {
+            Ok(Some(tbs)) => tbs,
+            _ => {
+                TbsCertificateInner::<Raw>::from_der(parts.tbs)
+                    .map_err(|e| bad("bad tbsCertificate", e))?;
+                raw::read_tbs(parts.tbs, raw::Shape::Any)
+                    .and_then(|t| t.ok_or_else(|| der::Tag::Sequence.value_error().into()))
+                    .map_err(|e| bad("bad tbsCertificate", e))?
+            }
+        };
+        if tbs.signature_algorithm != parts.signature_algorithm {
             // RFC 5280 4.1.1.2: the outer algorithm is not signed, so it must repeat the
             // signed one exactly.
             return Err(MalformedCertificate(
@@ -81,25 +100,16 @@ impl Certificate {
             ));
         }
         let spki_parts =
-            raw::split_spki(tbs_parts.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
-        let tbs = TbsCertificateInner::<Raw>::from_der(parts.tbs)
-            .map_err(|e| bad("bad tbsCertificate", e))?;
-        let version = match tbs.version() {
-            x509_cert::certificate::Version::V1 => 1,
-            x509_cert::certificate::Version::V2 => 2,
-            x509_cert::certificate::Version::V3 => 3,
-        };
-        let validity = tbs.validity();
-        let not_before = Timestamp::from_x509(validity.not_before);
-        let not_after = Timestamp::from_x509(validity.not_after);
-        let list = tbs.extensions().map(|e| &e[..]).unwrap_or(&[]);
-        if list.len() > MAX_EXTENSIONS {
+            raw::split_spki(tbs.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
+        let issuer_raw = raw::value_of(tbs.issuer).map_err(|e| bad("bad issuer", e))?;
+        let subject_raw = raw::value_of(tbs.subject).map_err(|e| bad("bad subject", e))?;
+        if tbs.extensions.len() > MAX_EXTENSIONS {
             return Err(MalformedCertificate(format!(
                 "{} extensions, more than the {MAX_EXTENSIONS} chainvet reads",
-                list.len()
+                tbs.extensions.len()
             )));
         }
-        let extensions = Extensions::decode(list);
+        let extensions = Extensions::decode(&tbs.extensions);
         let public_key = PublicKey::from_spki_parts(spki_parts.algorithm, spki_parts.public_key);
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der);
         let mut sha256 = [0u8; 32];
@@ -109,17 +119,20 @@ impl Certificate {
             tbs: range_in(&der, parts.tbs),
             signature_algorithm: range_in(&der, parts.signature_algorithm),
             signature: range_in(&der, parts.signature),
-            issuer_raw: range_in(&der, tbs_parts.issuer),
-            subject_raw: range_in(&der, tbs_parts.subject),
-            spki: range_in(&der, tbs_parts.spki),
+            issuer_tlv: range_in(&der, tbs.issuer),
+            issuer_raw: range_in(&der, issuer_raw),
+            subject_tlv: range_in(&der, tbs.subject),
+            subject_raw: range_in(&der, subject_raw),
+            spki: range_in(&der, tbs.spki),
             spki_algorithm: range_in(&der, spki_parts.algorithm),
             public_key_bits: range_in(&der, spki_parts.public_key),
-            subject: tbs.subject().clone(),
-            issuer: tbs.issuer().clone(),
-            serial: tbs.serial_number().as_bytes().to_vec(),
-            version,
-            not_before,
-            not_after,
+            subject: OnceLock::new(),
+            issuer: OnceLock::new(),
+            subject_text: OnceLock::new(),
+            serial: range_in(&der, tbs.serial),
+            version: tbs.version,
+            not_before: Timestamp::from_x509(tbs.not_before),
+            not_after: Timestamp::from_x509(tbs.not_after),
             extensions,
             public_key,
             sha256,
@@ -174,27 +187,37 @@ impl Certificate {
 
     /// The subject DN.
     pub fn subject(&self) -> &Name {
-        &self.subject
+        self.subject
+            .get_or_init(|| decode_name(&self.der[self.subject_tlv.clone()]))
     }
 
     /// The issuer DN.
     pub fn issuer(&self) -> &Name {
-        &self.issuer
+        self.issuer
+            .get_or_init(|| decode_name(&self.der[self.issuer_tlv.clone()]))
     }
 
     /// The subject DN as an RFC 4514 string (`<empty subject>` when empty).
     pub fn subject_string(&self) -> String {
-        name_string(&self.subject, "<empty subject>")
+        self.subject_text().to_owned()
+    }
+
+    fn subject_text(&self) -> &str {
+        self.subject_text.get_or_init(|| {
+            name::raw_to_rfc4514(self.subject_raw(), "<empty subject>")
+                .unwrap_or_else(|| name::to_rfc4514(self.subject(), "<empty subject>"))
+        })
     }
 
     /// The issuer DN as an RFC 4514 string.
     pub fn issuer_string(&self) -> String {
-        name_string(&self.issuer, "<empty issuer>")
+        name::raw_to_rfc4514(self.issuer_raw(), "<empty issuer>")
+            .unwrap_or_else(|| name::to_rfc4514(self.issuer(), "<empty issuer>"))
     }
 
     /// The subject's first commonName, if any.
     pub fn common_name(&self) -> Option<String> {
-        self.subject
+        self.subject()
             .common_name()
             .ok()
             .flatten()
@@ -203,12 +226,12 @@ impl Certificate {
 
     /// The serial number's DER content octets, as encoded.
     pub fn serial_bytes(&self) -> &[u8] {
-        &self.serial
+        &self.der[self.serial.clone()]
     }
 
     /// The serial number as lowercase hex without a leading sign byte, e.g. `0a1b`.
     pub fn serial_hex(&self) -> String {
-        serial_hex(&self.serial)
+        serial_hex(self.serial_bytes())
     }
 
     /// X.509 version (1, 2 or 3).
@@ -258,16 +281,14 @@ impl Certificate {
 
     /// `certificate 2 (CN=Example Root)`: how messages name a certificate.
     pub fn describe(&self, index: usize) -> String {
-        format!("certificate {index} ({})", self.subject_string())
+        format!("certificate {index} ({})", self.subject_text())
     }
 }
 
-fn name_string(name: &Name, empty: &str) -> String {
-    if name.is_empty() {
-        empty.to_owned()
-    } else {
-        name.to_string()
-    }
+/// A Name that parsing already checked decodes (by the plain-shape reader or by
+/// x509-cert itself).
+fn decode_name(tlv: &[u8]) -> Name {
+    Name::from_der(tlv).unwrap_or_default()
 }
 
 /// Lowercase hex of a serial's content octets, without the sign byte DER adds to
@@ -277,11 +298,7 @@ pub fn serial_hex(content: &[u8]) -> String {
         [0, rest @ ..] if !rest.is_empty() => rest,
         other => other,
     };
-    let mut s = String::with_capacity(trimmed.len() * 2);
-    for b in trimmed {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    hex::encode(trimmed)
 }
 
 #[cfg(test)]

@@ -381,15 +381,17 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
         let Some((p, link)) = chain.link_of(i) else {
             continue;
         };
-        let issuer_desc = cert(*p).map(|x| x.describe(*p)).unwrap_or_default();
+        // Only a finding needs the issuer's description: not built on the accept path.
+        let issuer_desc = || cert(*p).map(|x| x.describe(*p)).unwrap_or_default();
         match link {
             Link::Verified => {}
             Link::Invalid(VerifyError::KeyMismatch { algorithm, key }) => findings.add(
                 Code::SignatureInvalid,
                 Some(i),
                 format!(
-                    "{} claims to be issued by {issuer_desc}, but its {algorithm} signature cannot have been made by that certificate's {key} key",
-                    c.describe(i)
+                    "{} claims to be issued by {}, but its {algorithm} signature cannot have been made by that certificate's {key} key",
+                    c.describe(i),
+                    issuer_desc()
                 ),
                 "The bundle mixes up certificates: get the chain that actually issued this certificate from your CA.",
             ),
@@ -397,8 +399,9 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
                 Code::SignatureInvalid,
                 Some(i),
                 format!(
-                    "{} names {issuer_desc} as its issuer, but its signature does not verify with that certificate's key",
-                    c.describe(i)
+                    "{} names {} as its issuer, but its signature does not verify with that certificate's key",
+                    c.describe(i),
+                    issuer_desc()
                 ),
                 "The certificate is corrupted or forged, or the issuer in the bundle is a different certificate with the same name: get the genuine chain from your CA.",
             ),

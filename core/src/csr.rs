@@ -105,7 +105,11 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, String> {
             let list: Vec<Extension> = value
                 .decode_as()
                 .map_err(|e| format!("bad extensionRequest attribute: {e}"))?;
-            let ext = Extensions::decode(&list);
+            let pairs: Vec<(&[u8], &[u8])> = list
+                .iter()
+                .map(|e| (e.extn_id.as_bytes(), e.extn_value.as_bytes()))
+                .collect();
+            let ext = Extensions::decode(&pairs);
             if !ext.malformed.is_empty() {
                 return Err(
                     "an extension in the extensionRequest attribute does not decode".into(),

@@ -3,11 +3,15 @@
 use crate::code::Code;
 use crate::policy::Policy;
 use crate::report::{Finding, Severity};
+use crate::time::Window;
 
 /// The findings of one validation so far.
 pub(crate) struct Findings<'p> {
     list: Vec<Finding>,
     policy: &'p Policy,
+    /// The validation times for which these findings would be the same: a check whose
+    /// outcome or message depends on the time narrows it (see `Window`).
+    pub(crate) window: Window,
 }
 
 impl<'p> Findings<'p> {
@@ -15,6 +19,16 @@ impl<'p> Findings<'p> {
         Findings {
             list: Vec::new(),
             policy,
+            window: Window::ALWAYS,
+        }
+    }
+
+    /// Continues from findings recorded earlier (e.g. a cached analysis).
+    pub(crate) fn resume(policy: &'p Policy, list: Vec<Finding>) -> Self {
+        Findings {
+            list,
+            policy,
+            window: Window::ALWAYS,
         }
     }
 

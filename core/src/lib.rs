@@ -13,6 +13,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod cache;
 mod chain;
 mod checks;
 mod findings;
@@ -48,4 +49,4 @@ pub use report::{CertificateInfo, ChainSummary, Finding, Report, Role, Severity}
 pub use revocation::RevocationPolicy;
 pub use time::Timestamp;
 pub use trust::TrustStore;
-pub use validator::{Options, Validator};
+pub use validator::{CacheLimit, CacheLimits, CacheUsage, Options, Validator};

@@ -14,6 +14,8 @@ use pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgo
 
 use crate::certificate::Certificate;
 
+pub(crate) mod cache;
+
 /// One supported (signature algorithm, public key algorithm) pair.
 #[derive(Debug)]
 pub struct Algorithm {
@@ -29,10 +31,8 @@ impl Algorithm {
     pub fn name(&self) -> &'static str {
         self.name
     }
-}
 
-impl SignatureVerificationAlgorithm for Algorithm {
-    fn verify_signature(
+    fn verify_uncached(
         &self,
         public_key: &[u8],
         message: &[u8],
@@ -45,6 +45,37 @@ impl SignatureVerificationAlgorithm for Algorithm {
         alg::UnparsedPublicKey::new(self.verification, public_key)
             .verify(message, signature)
             .map_err(|_| InvalidSignature)
+    }
+}
+
+impl SignatureVerificationAlgorithm for Algorithm {
+    /// Verifies, or finds the identical verification in the active validator's cache.
+    /// rustls-webpki calls this too, so a link chainvet already verified costs webpki a
+    /// cache lookup, not a second verification.
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        let key = [
+            self.signature_alg_id.as_ref(),
+            self.public_key_alg_id.as_ref(),
+            public_key,
+            message,
+            signature,
+        ];
+        cache::with_active(|cache| {
+            if cache.is_some_and(|c| c.get(&key).is_some()) {
+                return Ok(());
+            }
+            self.verify_uncached(public_key, message, signature)?;
+            // Only successes are remembered: a failure is re-verified every time.
+            if let Some(c) = cache {
+                c.insert(&key, (), 0);
+            }
+            Ok(())
+        })
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -246,16 +277,16 @@ pub fn algorithm_name(alg_id: &[u8]) -> String {
 
 /// Whether the algorithm hashes with MD2, MD4, MD5 or SHA-1.
 pub fn is_weak(alg_id: &[u8]) -> bool {
-    const WEAK: &[&str] = &[
-        "1.2.840.113549.1.1.2", // md2WithRSAEncryption
-        "1.2.840.113549.1.1.3", // md4WithRSAEncryption
-        "1.2.840.113549.1.1.4", // md5WithRSAEncryption
-        "1.2.840.113549.1.1.5", // sha1WithRSAEncryption
-        "1.3.14.3.2.29",        // sha1WithRSASignature (OIW)
-        "1.2.840.10045.4.1",    // ecdsa-with-SHA1
-        "1.2.840.10040.4.3",    // dsa-with-sha1
+    const WEAK: &[ObjectIdentifier] = &[
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.2"), // md2WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.3"), // md4WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4"), // md5WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5"), // sha1WithRSAEncryption
+        ObjectIdentifier::new_unwrap("1.3.14.3.2.29"),        // sha1WithRSASignature (OIW)
+        ObjectIdentifier::new_unwrap("1.2.840.10045.4.1"),    // ecdsa-with-SHA1
+        ObjectIdentifier::new_unwrap("1.2.840.10040.4.3"),    // dsa-with-sha1
     ];
-    algorithm_oid(alg_id).is_some_and(|oid| WEAK.iter().any(|w| oid.to_string() == *w))
+    algorithm_oid(alg_id).is_some_and(|oid| WEAK.contains(&oid))
 }
 
 #[cfg(test)]

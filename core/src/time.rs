@@ -62,6 +62,44 @@ pub fn whole_days(seconds: i64) -> i64 {
     seconds.div_euclid(DAY)
 }
 
+/// The validation times over which a result is the same as at the time it was computed:
+/// every check that compares the validation time with something narrows it. The
+/// validator reuses a cached analysis only for times inside its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    /// First time (inclusive).
+    pub(crate) lo: i64,
+    /// Last time (inclusive).
+    pub(crate) hi: i64,
+}
+
+impl Window {
+    /// Every time.
+    pub(crate) const ALWAYS: Window = Window {
+        lo: i64::MIN,
+        hi: i64::MAX,
+    };
+
+    pub(crate) fn contains(&self, at: Timestamp) -> bool {
+        self.lo <= at.0 && at.0 <= self.hi
+    }
+
+    /// Records that a result depended on whether `at >= boundary`.
+    pub(crate) fn split_at(&mut self, at: Timestamp, boundary: i64) {
+        if at.0 >= boundary {
+            self.lo = self.lo.max(boundary);
+        } else {
+            self.hi = self.hi.min(boundary - 1);
+        }
+    }
+
+    /// Records that a result depended on the exact time.
+    pub(crate) fn pin(&mut self, at: Timestamp) {
+        self.lo = self.lo.max(at.0);
+        self.hi = self.hi.min(at.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +112,19 @@ mod tests {
         assert_eq!(with_offset, t);
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
         assert_eq!(t.date(), "2026-01-31");
+    }
+
+    #[test]
+    fn windows_narrow_to_where_the_outcome_holds() {
+        let mut w = Window::ALWAYS;
+        w.split_at(Timestamp(100), 50);
+        w.split_at(Timestamp(100), 200);
+        assert_eq!((w.lo, w.hi), (50, 199));
+        assert!(w.contains(Timestamp(50)) && w.contains(Timestamp(199)));
+        assert!(!w.contains(Timestamp(49)) && !w.contains(Timestamp(200)));
+
+        let at = Timestamp(150);
+        w.pin(at);
+        assert_eq!((w.lo, w.hi), (150, 150));
     }
 }

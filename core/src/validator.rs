@@ -1,5 +1,15 @@
 //! `Validator`: a policy plus its trust anchors, shareable across threads; the entry point.
+//!
+//! A validation runs in two parts. The *analysis* (parsing, chain assembly, signatures,
+//! policy checks, path validation) depends only on the input, the policy, the trust
+//! store and, within a computed `Window`, the validation time; it is cached per input, so
+//! a chain seen before costs a hash, a comparison and a copy of the report. The
+//! *completion* runs on every call and holds whatever depends on per-call `Options`.
 
+use std::sync::Arc;
+
+use crate::cache::BytesCache;
+pub use crate::cache::CacheLimit;
 use crate::certificate::Certificate;
 use crate::chain::{self, Chain};
 use crate::checks;
@@ -8,19 +18,101 @@ use crate::findings::Findings;
 use crate::input::{self, Slot};
 use crate::path_validation;
 use crate::policy::{Policy, PolicyError};
-use crate::report::{CertificateInfo, ChainSummary, Report, Severity};
+use crate::report::{CertificateInfo, ChainSummary, Finding, Report, Severity};
 use crate::revocation;
-use crate::signature;
-use crate::time::Timestamp;
+use crate::signature::{self, cache::SignatureCache};
+use crate::time::{Timestamp, Window};
 use crate::trust::TrustStore;
 
-/// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`; the only
-/// interior state is the bounded revocation cache, shared by all clones.
+/// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`; clones
+/// share its caches (verified signatures and analyses of inputs seen before, which only
+/// ever save work and never change a result, and the bounded revocation cache).
 #[derive(Debug, Clone)]
 pub struct Validator {
     policy: Policy,
     trust: TrustStore,
-    revocation: std::sync::Arc<revocation::Checker>,
+    caches: Arc<Caches>,
+    revocation: Arc<revocation::Checker>,
+}
+
+/// How much a `Validator` may cache. Both caches are bounded in entries and bytes and
+/// evict what was least recently useful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheLimits {
+    /// Verified signatures (about 1.5 KB each for RSA-2048 links).
+    pub signatures: CacheLimit,
+    /// Analyses of inputs seen before (about 10-20 KB each for a 3-certificate bundle).
+    pub analyses: CacheLimit,
+}
+
+impl CacheLimits {
+    /// Nothing cached: every validation is a first sight.
+    pub const OFF: CacheLimits = CacheLimits {
+        signatures: CacheLimit::OFF,
+        analyses: CacheLimit::OFF,
+    };
+}
+
+impl Default for CacheLimits {
+    /// 32,768 signatures in at most 48 MiB; 8,192 analyses in at most 96 MiB.
+    fn default() -> Self {
+        CacheLimits {
+            signatures: CacheLimit {
+                entries: 32_768,
+                bytes: 48 << 20,
+            },
+            analyses: CacheLimit {
+                entries: 8_192,
+                bytes: 96 << 20,
+            },
+        }
+    }
+}
+
+/// How full a validator's caches are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheUsage {
+    /// (entries, bytes) of verified signatures.
+    pub signatures: (usize, usize),
+    /// (entries, bytes) of cached analyses.
+    pub analyses: (usize, usize),
+}
+
+/// A validator's caches. They hold results for *this* policy and trust store only: every
+/// way of changing either makes a new `Caches`.
+struct Caches {
+    limits: CacheLimits,
+    signatures: Arc<SignatureCache>,
+    analyses: BytesCache<Arc<Base>>,
+    /// The trust anchors' notBefore and notAfter + 1, sorted: the times at which a check
+    /// of an anchor's validity could change its outcome.
+    anchor_boundaries: Vec<i64>,
+}
+
+impl core::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Caches")
+            .field("signatures", &self.signatures)
+            .field("analyses", &self.analyses)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Caches {
+    fn new(limits: CacheLimits, trust: &TrustStore) -> Arc<Caches> {
+        let mut anchor_boundaries: Vec<i64> = trust
+            .anchors()
+            .iter()
+            .flat_map(|a| [a.not_before().0, a.not_after().0.saturating_add(1)])
+            .collect();
+        anchor_boundaries.sort_unstable();
+        Arc::new(Caches {
+            limits,
+            signatures: Arc::new(SignatureCache::new(limits.signatures)),
+            analyses: BytesCache::new(limits.analyses),
+            anchor_boundaries,
+        })
+    }
 }
 
 /// Per-call inputs beyond the certificates themselves. `Options::default()` validates
@@ -32,7 +124,7 @@ pub struct Options {
     pub at: Option<Timestamp>,
     /// The client's registrations: when set, the leaf must match one of them
     /// (`binding.*`). An `Arc` so a gateway shares one `Binding` across requests.
-    pub binding: Option<std::sync::Arc<crate::binding::Binding>>,
+    pub binding: Option<Arc<crate::binding::Binding>>,
     /// DER OCSP responses stapled in the TLS handshake (status_request). Evaluated like
     /// fetched ones and matched to certificates by CertID; reported as `stapled`.
     pub stapled_ocsp: Vec<Vec<u8>>,
@@ -62,7 +154,7 @@ impl Options {
     }
 
     /// These options, also checking the leaf against a client's registrations.
-    pub fn with_binding(mut self, binding: std::sync::Arc<crate::binding::Binding>) -> Options {
+    pub fn with_binding(mut self, binding: Arc<crate::binding::Binding>) -> Options {
         self.binding = Some(binding);
         self
     }
@@ -77,6 +169,37 @@ pub(crate) struct Analysis {
     pub(crate) slots: Vec<Slot>,
     pub(crate) chain: Chain,
     pub(crate) report: Report,
+}
+
+/// The cacheable part of a validation: a function of the input, the policy and the trust
+/// store, the same for every validation time inside `window`. It never sees `Options`.
+struct Base {
+    slots: Vec<Slot>,
+    chain: Chain,
+    /// Whether the chain was analysed (there were certificates, not too many): the
+    /// per-call checks run only then.
+    checked: bool,
+    findings: Vec<Finding>,
+    certificates: Vec<CertificateInfo>,
+    summary: ChainSummary,
+    window: Window,
+}
+
+impl Base {
+    /// Roughly the heap bytes it holds, for the cache's byte limit.
+    fn heap_bytes(&self) -> usize {
+        let certs: usize = self
+            .slots
+            .iter()
+            .map(|s| s.as_ref().map_or(64, |c| 3 * c.der().len() + 512))
+            .sum();
+        let findings: usize = self
+            .findings
+            .iter()
+            .map(|f| f.message.len() + f.hint.len() + 64)
+            .sum();
+        certs + findings + self.certificates.len() * 640 + self.summary.leaf_reason.len()
+    }
 }
 
 impl Default for Validator {
@@ -98,12 +221,40 @@ impl Validator {
     /// A validator for `policy` with the given trust anchors (which replace any
     /// `trust_store` file the policy names).
     pub fn with_trust_store(policy: Policy, trust: TrustStore) -> Validator {
-        let revocation = std::sync::Arc::new(revocation::Checker::new(&policy.revocation));
+        let caches = Caches::new(CacheLimits::default(), &trust);
+        let revocation = Arc::new(revocation::Checker::new(&policy.revocation));
         Validator {
             policy,
             trust,
+            caches,
             revocation,
         }
+    }
+
+    /// The same validator with fresh caches of the given sizes (`CacheLimits::OFF`:
+    /// none). The caches are not shared with the validator it was made from.
+    pub fn with_cache_limits(mut self, limits: CacheLimits) -> Validator {
+        self.caches = Caches::new(limits, &self.trust);
+        self
+    }
+
+    /// The cache sizes in force.
+    pub fn cache_limits(&self) -> CacheLimits {
+        self.caches.limits
+    }
+
+    /// What the caches hold now: (entries, bytes) of verified signatures and of analyses.
+    pub fn cache_usage(&self) -> CacheUsage {
+        CacheUsage {
+            signatures: self.caches.signatures.usage(),
+            analyses: self.caches.analyses.usage(),
+        }
+    }
+
+    /// Forgets every cached signature and analysis (shared with this validator's clones).
+    pub fn clear_caches(&self) {
+        self.caches.signatures.clear();
+        self.caches.analyses.clear();
     }
 
     /// The policy.
@@ -139,7 +290,14 @@ impl Validator {
 
     /// Vets a PEM bundle with per-call options.
     pub fn validate_with(&self, input: &[u8], options: &Options) -> Report {
-        self.analyze_pem(input, options).report
+        let at = options.time();
+        let _active = signature::cache::enter(&self.caches.signatures);
+        let base = self.cached(&[b"pem", input], at, || {
+            let mut findings = Findings::new(&self.policy);
+            let slots = input::read_pem(input, &self.policy, &mut findings);
+            self.analyze(slots, at, findings)
+        });
+        self.complete(&base, options, at)
     }
 
     /// Vets a list of DER certificates, leaf first, as a TLS stack hands over the peer's
@@ -150,27 +308,56 @@ impl Validator {
 
     /// Vets a list of DER certificates, leaf first, with per-call options.
     pub fn validate_der_with(&self, certificates: &[&[u8]], options: &Options) -> Report {
-        let mut findings = Findings::new(&self.policy);
-        let slots = input::read_der_list(certificates, &self.policy, &mut findings);
-        self.finish(slots, options, findings).report
+        let at = options.time();
+        let _active = signature::cache::enter(&self.caches.signatures);
+        let mut key: Vec<&[u8]> = Vec::with_capacity(certificates.len() + 1);
+        key.push(b"der");
+        key.extend_from_slice(certificates);
+        let base = self.cached(&key, at, || {
+            let mut findings = Findings::new(&self.policy);
+            let slots = input::read_der_list(certificates, &self.policy, &mut findings);
+            self.analyze(slots, at, findings)
+        });
+        self.complete(&base, options, at)
     }
 
+    /// Uncached, for callers that need the parsed certificates and chain (`fix`).
     pub(crate) fn analyze_pem(&self, input: &[u8], options: &Options) -> Analysis {
+        let at = options.time();
+        let _active = signature::cache::enter(&self.caches.signatures);
         let mut findings = Findings::new(&self.policy);
         let slots = input::read_pem(input, &self.policy, &mut findings);
-        self.finish(slots, options, findings)
+        let base = self.analyze(slots, at, findings);
+        let report = self.complete(&base, options, at);
+        Analysis {
+            slots: base.slots,
+            chain: base.chain,
+            report,
+        }
     }
 
-    fn finish(
-        &self,
-        slots: Option<Vec<Slot>>,
-        options: &Options,
-        mut findings: Findings<'_>,
-    ) -> Analysis {
-        let at = options.time();
+    /// The analysis cached under `key` if it holds at `at`, else a new one (cached when
+    /// it holds for more than this one instant).
+    fn cached(&self, key: &[&[u8]], at: Timestamp, analyze: impl FnOnce() -> Base) -> Arc<Base> {
+        let analyses = &self.caches.analyses;
+        if let Some(base) = analyses.get(key)
+            && base.window.contains(at)
+        {
+            return base;
+        }
+        let base = Arc::new(analyze());
+        if base.window.lo < base.window.hi {
+            analyses.insert(key, Arc::clone(&base), base.heap_bytes());
+        }
+        base
+    }
+
+    /// Everything that depends only on the input, the policy, the trust store and the
+    /// time (within the returned window). Nothing here may read `Options`: the result is
+    /// cached per input and reused across calls.
+    fn analyze(&self, slots: Option<Vec<Slot>>, at: Timestamp, mut findings: Findings<'_>) -> Base {
         let slots = slots.unwrap_or_default();
         let mut chain = Chain::default();
-        let mut revocation = Vec::new();
         if slots.len() > self.policy.max_certificates {
             findings.add(
                 Code::ChainTooLong,
@@ -199,15 +386,71 @@ impl Validator {
                 findings: &mut findings,
             });
             path_validation::run(&slots, &chain, &self.trust, at, &mut findings);
+        }
+        let mut window = findings.window;
+        self.narrow_by_validity(&slots, at, &mut window);
+        let certificates = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref().ok().map(|c| info(i, c, &chain)))
+            .collect();
+        let summary = ChainSummary {
+            leaf: chain.leaf,
+            leaf_reason: chain.leaf_reason.clone(),
+            path: chain.path.clone(),
+        };
+        let checked = !slots.is_empty() && slots.len() <= self.policy.max_certificates;
+        Base {
+            slots,
+            chain,
+            checked,
+            findings: findings.into_vec(),
+            certificates,
+            summary,
+            window,
+        }
+    }
+
+    /// A backstop for time dependence the checks did not record themselves (rustls-webpki
+    /// compares the time with every certificate's validity): the analysis holds only while
+    /// no certificate's validity status changes, and not at all past the current instant
+    /// when a certificate is outside its validity (messages then count days).
+    fn narrow_by_validity(&self, slots: &[Slot], at: Timestamp, window: &mut Window) {
+        for cert in slots.iter().filter_map(|s| s.as_ref().ok()) {
+            if at < cert.not_before() || at > cert.not_after() {
+                window.pin(at);
+                return;
+            }
+            window.split_at(at, cert.not_before().0);
+            window.split_at(at, cert.not_after().0.saturating_add(1));
+        }
+        let bounds = &self.caches.anchor_boundaries;
+        let next = bounds.partition_point(|&b| b <= at.0);
+        if let Some(&below) = next.checked_sub(1).and_then(|i| bounds.get(i)) {
+            window.split_at(at, below);
+        }
+        if let Some(&above) = bounds.get(next) {
+            window.split_at(at, above);
+        }
+    }
+
+    /// The per-call part: what depends on `Options` (binding to registrations,
+    /// revocation, which also depends on the exact time and the revocation cache), then
+    /// the report.
+    fn complete(&self, base: &Base, options: &Options, at: Timestamp) -> Report {
+        let mut findings = Findings::resume(&self.policy, base.findings.clone());
+        let mut revocation = Vec::new();
+        if base.checked {
+            let (slots, chain) = (&base.slots, &base.chain);
             if let Some(binding) = &options.binding {
-                crate::binding::run_on_chain(&slots, &chain, binding, at, &mut findings);
+                crate::binding::run_on_chain(slots, chain, binding, at, &mut findings);
             }
             revocation = revocation::run(
                 &self.revocation,
                 &self.policy.revocation,
                 &revocation::Inputs {
-                    slots: &slots,
-                    chain: &chain,
+                    slots,
+                    chain,
                     trust: &self.trust,
                     options,
                     at,
@@ -216,27 +459,13 @@ impl Validator {
             );
         }
         let findings = findings.into_vec();
-        let certificates = slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_ref().ok().map(|c| info(i, c, &chain)))
-            .collect();
-        let report = Report {
+        Report {
             accepted: !findings.iter().any(|f| f.severity == Severity::Error),
             findings,
-            certificates,
-            chain: ChainSummary {
-                leaf: chain.leaf,
-                leaf_reason: chain.leaf_reason.clone(),
-                path: chain.path.clone(),
-            },
+            certificates: base.certificates.clone(),
+            chain: base.summary.clone(),
             validated_at: at.to_rfc3339(),
             revocation,
-        };
-        Analysis {
-            slots,
-            chain,
-            report,
         }
     }
 

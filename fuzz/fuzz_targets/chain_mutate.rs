@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use chainvet::{Policy, PresentedOptions, Timestamp, TrustStore, Usage, Validator};
+use chainvet::{Options, Policy, PresentedOptions, Timestamp, TrustStore, Usage, Validator};
 
 fn corpus() -> &'static [Vec<u8>] {
     static CERTS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
@@ -38,10 +38,13 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     }
     let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
     let at = Timestamp(1_780_000_000);
-    let _ = Validator::default().validate_der_at(&refs, at);
+    let mut offline = Options::at(at);
+    offline.offline = true;
+    let _ = Validator::default().validate_der_with(&refs, &offline);
     static TRUSTING: OnceLock<Validator> = OnceLock::new();
     let trusting = TRUSTING.get_or_init(|| {
-        let roots = TrustStore::from_pem(include_bytes!("../../samples/root-ca.pem")).expect("root");
+        let roots =
+            TrustStore::from_pem(include_bytes!("../../samples/root-ca.pem")).expect("root");
         Validator::with_trust_store(Policy::cabf(), roots)
     });
     if let Some((leaf, pool)) = refs.split_first() {

@@ -10,9 +10,14 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     static SETUP: OnceLock<(Validator, Vec<u8>)> = OnceLock::new();
     let (validator, leaf) = SETUP.get_or_init(|| {
         let both = TrustStore::from_pem(include_bytes!("../seeds/crl-chain.pem")).expect("chain");
-        let [leaf, root] = both.anchors() else { panic!("leaf and root") };
+        let [leaf, root] = both.anchors() else {
+            panic!("leaf and root")
+        };
         let roots = TrustStore::from_certificates(vec![root.clone()]);
-        (Validator::with_trust_store(Policy::rfc5280(), roots), leaf.der().to_vec())
+        (
+            Validator::with_trust_store(Policy::rfc5280(), roots),
+            leaf.der().to_vec(),
+        )
     });
     let mut options = PresentedOptions::new(Timestamp(1_704_067_200), Usage::ServerAuth);
     options.crls = vec![data.to_vec()];

@@ -15,7 +15,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     static SETUP: OnceLock<(Certificate, Certificate, RevocationPolicy)> = OnceLock::new();
     let (leaf, ca, policy) = SETUP.get_or_init(|| {
         let both = TrustStore::from_pem(include_bytes!("../seeds/ocsp-chain.pem")).expect("chain");
-        let [leaf, ca] = both.anchors() else { panic!("leaf and CA") };
+        let [leaf, ca] = both.anchors() else {
+            panic!("leaf and CA")
+        };
         (leaf.clone(), ca.clone(), RevocationPolicy::default())
     });
     if let Ok(answer) = ocsp::evaluate(data, leaf, ca, Timestamp(AT), None, policy) {

@@ -4,7 +4,11 @@
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(cert) = chainvet::Certificate::from_der(data.to_vec()) {
-        let _ = (cert.subject_string(), cert.serial_hex(), cert.public_key().to_string());
+        let _ = (
+            cert.subject_string(),
+            cert.serial_hex(),
+            cert.public_key().to_string(),
+        );
     }
     let _ = chainvet::TrustStore::from_pem(data);
 });

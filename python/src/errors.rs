@@ -31,16 +31,69 @@ create_exception!(
      Please report it with the input that caused it."
 );
 
+create_exception!(
+    chainvet,
+    RegistrationError,
+    PyValueError,
+    "A certificate (or fingerprint) that cannot be registered: not PEM or DER, no \
+     certificate in it, a private key (whose content is never shown), or a fingerprint \
+     that is not 64 hexadecimal digits."
+);
+
+create_exception!(
+    chainvet,
+    RegistryError,
+    PyValueError,
+    "A registry file that cannot be loaded. `.file`, `.line`, `.column` and `.field` \
+     (e.g. `clients.acme.certificates[1]`) say where, when known; `.message` says what \
+     is wrong."
+);
+
+create_exception!(
+    chainvet,
+    OcspError,
+    PyValueError,
+    "An OCSP request that cannot be built, or a response that gives no usable status \
+     (malformed, an error status, a bad signature, an unauthorised responder, another \
+     certificate, stale, a nonce mismatch). `.code` is the finding code it stands for: \
+     `revocation.unavailable` or `revocation.response_invalid`."
+);
+
+create_exception!(
+    chainvet,
+    CrlError,
+    PyValueError,
+    "A CRL that cannot be parsed, or that gives no usable status for a certificate \
+     (another issuer, a bad signature, stale, out of scope). `.code` is \
+     `revocation.response_invalid`."
+);
+
 /// Adds the exception classes to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("FixRefused", py.get_type::<FixRefused>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add("RegistrationError", py.get_type::<RegistrationError>())?;
+    m.add("RegistryError", py.get_type::<RegistryError>())?;
+    m.add("OcspError", py.get_type::<OcspError>())?;
+    m.add("CrlError", py.get_type::<CrlError>())?;
     Ok(())
 }
 
 /// A `PolicyError` carrying the core's message.
 pub(crate) fn policy_error(e: impl core::fmt::Display) -> PyErr {
     PolicyError::new_err(e.to_string())
+}
+
+/// An exception of class `E` with a `code` attribute (the finding code it stands for).
+pub(crate) fn with_code<E: pyo3::PyTypeInfo>(
+    py: Python<'_>,
+    message: String,
+    code: chainvet::Code,
+) -> PyErr {
+    let err = PyErr::new::<E, _>(message);
+    // Setting an attribute on a fresh exception instance cannot fail.
+    let _ = err.value(py).setattr("code", code.as_str());
+    err
 }

@@ -81,6 +81,113 @@ impl<'a> Input<'a> {
     }
 }
 
+/// One binary item that is not a bundle: a CSR, an OCSP response, a CRL, read into Rust
+/// data that can cross `gil::enter`.
+pub(crate) enum Blob<'a> {
+    /// Bytes as given (or a `str`'s UTF-8, PEM text), or an object's DER.
+    Bytes(Cow<'a, [u8]>),
+    /// A file to read.
+    Path(PathBuf),
+}
+
+impl<'a> Blob<'a> {
+    /// Reads one item: `bytes`/`bytearray`, `str` (PEM text; only when `text` is true),
+    /// an `os.PathLike`, or an object with `public_bytes(Encoding.DER)` (pyca's
+    /// `CertificateSigningRequest`, `CertificateRevocationList`, `OCSPResponse`).
+    pub(crate) fn extract(
+        obj: &'a Bound<'_, PyAny>,
+        name: &str,
+        expected: &str,
+        text: bool,
+    ) -> PyResult<Blob<'a>> {
+        Blob::extract_shown(obj, &format!("`{name}`"), expected, text)
+    }
+
+    /// `extract`, naming the argument as `shown` (e.g. "`crls`[1]") in errors.
+    fn extract_shown(
+        obj: &'a Bound<'_, PyAny>,
+        shown: &str,
+        expected: &str,
+        text: bool,
+    ) -> PyResult<Blob<'a>> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Blob::Bytes(Cow::Borrowed(b.as_bytes())));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Blob::Bytes(Cow::Owned(b.to_vec())));
+        }
+        if text && let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Blob::Bytes(Cow::Owned(
+                s.to_cow()?.into_owned().into_bytes(),
+            )));
+        }
+        if let Some(der) = certificate_der(obj)? {
+            return Ok(Blob::Bytes(Cow::Owned(der)));
+        }
+        if obj.hasattr("__fspath__")? {
+            return Ok(Blob::Path(obj.extract::<PathBuf>()?));
+        }
+        Err(PyTypeError::new_err(format!(
+            "{shown} must be {expected}; got {}",
+            obj.get_type().name()?
+        )))
+    }
+
+    /// `None`, one item, or a list/tuple of items (a single `bytes` is one item, not a
+    /// sequence of ints).
+    pub(crate) fn extract_many(
+        obj: Option<&'a Bound<'_, PyAny>>,
+        name: &str,
+        expected: &str,
+        text: bool,
+    ) -> PyResult<Vec<Blob<'a>>> {
+        let Some(obj) = obj.filter(|o| !o.is_none()) else {
+            return Ok(Vec::new());
+        };
+        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            let mut items = Vec::new();
+            for (i, item) in obj.try_iter()?.enumerate() {
+                let item = item?;
+                let shown = format!("`{name}`[{i}]");
+                items.push(Blob::extract_owned(&item, &shown, expected, text)?);
+            }
+            return Ok(items);
+        }
+        Ok(vec![Blob::extract(obj, name, expected, text)?])
+    }
+
+    /// `extract` for an item that does not outlive this call (a list element).
+    fn extract_owned(
+        obj: &Bound<'_, PyAny>,
+        shown: &str,
+        expected: &str,
+        text: bool,
+    ) -> PyResult<Blob<'static>> {
+        Ok(match Blob::extract_shown(obj, shown, expected, text)? {
+            Blob::Bytes(b) => Blob::Bytes(Cow::Owned(b.into_owned())),
+            Blob::Path(p) => Blob::Path(p),
+        })
+    }
+
+    /// The bytes, reading a file (with the GIL released by the caller) up to `limit`
+    /// bytes plus one (0: no limit).
+    pub(crate) fn read(self, limit: usize) -> std::io::Result<Cow<'a, [u8]>> {
+        match self {
+            Blob::Bytes(b) => Ok(b),
+            Blob::Path(path) => read_limited(&path, limit).map(Cow::Owned),
+        }
+    }
+}
+
+/// Overwrites bytes read from a file before they are freed: registered certificate
+/// files and CSR files sometimes hold the private key too.
+pub(crate) fn wipe(bytes: Cow<'_, [u8]>) {
+    if let Cow::Owned(mut v) = bytes {
+        v.fill(0);
+        std::hint::black_box(&v);
+    }
+}
+
 static DER_ENCODING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The DER of a certificate object (anything with `public_bytes(Encoding.DER)`, as
@@ -107,12 +214,15 @@ fn certificate_der(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
 /// Reads a bundle file, at most one byte over the policy's size limit, so that an
 /// oversized file becomes an `input.too_large` finding without being read whole.
 pub(crate) fn read_file(path: &std::path::Path, policy: &Policy) -> std::io::Result<Vec<u8>> {
+    read_limited(path, policy.max_input_bytes)
+}
+
+/// Reads at most `limit + 1` bytes of a file (`limit` 0: all of it).
+fn read_limited(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| with_path(e, path))?;
     let mut bytes = Vec::new();
-    let read = if policy.max_input_bytes > 0 {
-        let limit = u64::try_from(policy.max_input_bytes)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1);
+    let read = if limit > 0 {
+        let limit = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
         file.take(limit).read_to_end(&mut bytes)
     } else {
         let mut file = file;

@@ -6,12 +6,16 @@
 
 use pyo3::prelude::*;
 
+mod binding;
+mod certificate;
+mod csr;
 mod errors;
 mod gil;
 mod input;
 mod json;
 mod policy;
 mod report;
+mod revocation;
 mod time;
 mod validator;
 
@@ -27,7 +31,23 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<report::Finding>()?;
     m.add_class::<report::CertificateInfo>()?;
     m.add_class::<report::Chain>()?;
+    m.add_class::<policy::SubjectPolicy>()?;
+    m.add_class::<policy::RevocationPolicy>()?;
+    m.add_class::<binding::Registration>()?;
+    m.add_class::<binding::Binding>()?;
+    m.add_class::<binding::BindingOutcome>()?;
+    m.add_class::<binding::Registry>()?;
+    m.add_class::<csr::CsrReport>()?;
+    m.add_class::<csr::CsrInfo>()?;
+    m.add_class::<revocation::RevocationInfo>()?;
+    m.add_class::<revocation::RevocationAnswer>()?;
+    m.add_class::<revocation::ocsp::OcspRequest>()?;
+    m.add_class::<revocation::crl::Crl>()?;
     m.add_function(wrap_pyfunction!(validator::fix, m)?)?;
+    m.add_function(wrap_pyfunction!(validator::check_csr, m)?)?;
+    m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_request, m)?)?;
+    m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_responder_url, m)?)?;
     errors::register(m)?;
     Ok(())
 }

@@ -9,48 +9,79 @@ use serde_json::Value;
 use crate::errors::policy_error;
 use crate::json;
 
+mod revocation;
+mod subject;
+
+pub(crate) use revocation::RevocationPolicy;
+pub(crate) use subject::SubjectPolicy;
+
 /// Every rule the validator applies. `Policy()` is the mTLS onboarding default;
 /// keyword arguments change single knobs, e.g.
 /// `Policy(leaf_min_lifetime_days=0, severity={"chain.root_missing": "off"})`.
-/// Unknown knobs raise `PolicyError`, so a typo never silently weakens a policy.
+/// Unknown knobs raise `PolicyError`, so a typo never silently weakens a policy. The
+/// tables `subject` and `revocation` take a dict or a `SubjectPolicy` /
+/// `RevocationPolicy`, and replace the whole table.
 #[pyclass(frozen, eq, module = "chainvet", name = "Policy")]
 #[derive(PartialEq)]
 pub(crate) struct Policy {
     pub(crate) inner: chainvet::Policy,
 }
 
+/// A `T` from the JSON object `base` with `knobs` (keyword arguments) set on it, so
+/// serde's `deny_unknown_fields` and type checks apply as for a policy file. `what`
+/// names a knob in errors, e.g. "policy knob".
+pub(crate) fn with_knobs<T: serde::de::DeserializeOwned>(
+    base: Value,
+    knobs: Option<&Bound<'_, PyDict>>,
+    what: &str,
+) -> PyResult<T> {
+    let Value::Object(mut map) = base else {
+        return Err(policy_error("internal: a policy is not a JSON object"));
+    };
+    let base = map.clone();
+    let mut keys = Vec::new();
+    if let Some(knobs) = knobs {
+        for (key, value) in knobs.iter() {
+            let key: String = key.extract()?;
+            let value = knob_value(&value, &format!("{what} `{key}`"))?;
+            map.insert(key.clone(), value);
+            keys.push(key);
+        }
+    }
+    match serde_json::from_value(Value::Object(map.clone())) {
+        Ok(inner) => Ok(inner),
+        Err(e) => {
+            // serde_json's errors for values carry no path: find the knob that fails on
+            // its own so the message names it.
+            for key in &keys {
+                let mut one = base.clone();
+                if let Some(v) = map.get(key) {
+                    one.insert(key.clone(), v.clone());
+                }
+                if let Err(e) = serde_json::from_value::<T>(Value::Object(one)) {
+                    return Err(policy_error(format!("invalid {what} `{key}`: {e}")));
+                }
+            }
+            Err(policy_error(format!("invalid {what}: {e}")))
+        }
+    }
+}
+
+/// A knob's value as JSON: a `SubjectPolicy` or `RevocationPolicy` object stands for its
+/// table, anything else is converted as plain data.
+fn knob_value(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+    if let Ok(subject) = value.cast::<SubjectPolicy>() {
+        return Ok(serde_json::to_value(&subject.get().inner).unwrap_or(Value::Null));
+    }
+    if let Ok(revocation) = value.cast::<RevocationPolicy>() {
+        return Ok(serde_json::to_value(&revocation.get().inner).unwrap_or(Value::Null));
+    }
+    json::from_py(value, what)
+}
+
 impl Policy {
     fn with_knobs(base: Value, knobs: Option<&Bound<'_, PyDict>>) -> PyResult<Policy> {
-        let Value::Object(mut map) = base else {
-            return Err(policy_error("internal: a policy is not a JSON object"));
-        };
-        let base = map.clone();
-        let mut keys = Vec::new();
-        if let Some(knobs) = knobs {
-            for (key, value) in knobs.iter() {
-                let key: String = key.extract()?;
-                let value = json::from_py(&value, &format!("policy knob `{key}`"))?;
-                map.insert(key.clone(), value);
-                keys.push(key);
-            }
-        }
-        match serde_json::from_value(Value::Object(map.clone())) {
-            Ok(inner) => Ok(Policy { inner }),
-            Err(e) => {
-                // serde_json's errors for values carry no path: find the knob that fails
-                // on its own so the message names it.
-                for key in &keys {
-                    let mut one = base.clone();
-                    if let Some(v) = map.get(key) {
-                        one.insert(key.clone(), v.clone());
-                    }
-                    if let Err(e) = serde_json::from_value::<chainvet::Policy>(Value::Object(one)) {
-                        return Err(policy_error(format!("invalid policy knob `{key}`: {e}")));
-                    }
-                }
-                Err(policy_error(format!("invalid policy: {e}")))
-            }
-        }
+        with_knobs(base, knobs, "policy knob").map(|inner| Policy { inner })
     }
 
     fn as_json(&self) -> Value {
@@ -175,6 +206,23 @@ impl Policy {
             .map(|p| p.to_string_lossy().into_owned())
     }
 
+    /// Subject rules for the leaf and for CSRs (the `[subject]` table); everything off
+    /// by default.
+    #[getter]
+    fn subject(&self) -> SubjectPolicy {
+        SubjectPolicy {
+            inner: self.inner.subject.clone(),
+        }
+    }
+
+    /// Revocation checking (the `[revocation]` table): mode, scope, timeouts, cache.
+    #[getter]
+    fn revocation(&self) -> RevocationPolicy {
+        RevocationPolicy {
+            inner: self.inner.revocation.clone(),
+        }
+    }
+
     /// Per-code severity overrides, e.g. `{"validity.too_short": "warning"}`.
     #[getter]
     fn severity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -183,15 +231,40 @@ impl Policy {
 
     /// `Policy(knob=value, ...)` listing the knobs that differ from the default.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let default = serde_json::to_value(chainvet::Policy::default()).unwrap_or(Value::Null);
-        let mut changed = Vec::new();
-        if let (Value::Object(mine), Value::Object(default)) = (self.as_json(), default) {
-            for (k, v) in mine {
-                if default.get(&k) != Some(&v) {
+        changed_repr(py, "Policy", self.as_json(), &chainvet::Policy::default())
+    }
+}
+
+/// `Name(knob=value, ...)` listing the knobs of `mine` that differ from `default`; the
+/// `subject` and `revocation` tables as `SubjectPolicy(...)` / `RevocationPolicy(...)`
+/// listing their own changed knobs.
+fn changed_repr(
+    py: Python<'_>,
+    name: &str,
+    mine: Value,
+    default: &impl serde::Serialize,
+) -> PyResult<String> {
+    let default = serde_json::to_value(default).unwrap_or(Value::Null);
+    let mut changed = Vec::new();
+    if let (Value::Object(mine), Value::Object(default)) = (mine, default) {
+        for (k, v) in mine {
+            let Some(d) = default.get(&k).filter(|d| **d != v) else {
+                if !default.contains_key(&k) {
                     changed.push(format!("{k}={}", json::to_py(py, &v)?.repr()?));
                 }
-            }
+                continue;
+            };
+            let table = match k.as_str() {
+                "subject" => Some("SubjectPolicy"),
+                "revocation" => Some("RevocationPolicy"),
+                _ => None,
+            };
+            let shown = match table {
+                Some(table) => changed_repr(py, table, v, d)?,
+                None => json::to_py(py, &v)?.repr()?.to_string(),
+            };
+            changed.push(format!("{k}={shown}"));
         }
-        Ok(format!("Policy({})", changed.join(", ")))
     }
+    Ok(format!("{name}({})", changed.join(", ")))
 }

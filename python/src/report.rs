@@ -7,6 +7,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyInt, PyTuple};
 
 use crate::json;
+use crate::revocation::RevocationInfo;
 use crate::time::parse_datetime;
 
 /// The result of vetting one input: the verdict, every finding, every certificate.
@@ -15,6 +16,7 @@ pub(crate) struct Report {
     inner: chainvet::Report,
     findings: PyOnceLock<Py<PyTuple>>,
     certificates: PyOnceLock<Py<PyTuple>>,
+    revocation: PyOnceLock<Py<PyTuple>>,
 }
 
 impl Report {
@@ -23,8 +25,56 @@ impl Report {
             inner,
             findings: PyOnceLock::new(),
             certificates: PyOnceLock::new(),
+            revocation: PyOnceLock::new(),
         }
     }
+}
+
+/// The findings as a tuple of `Finding`, built once into `cache`.
+pub(crate) fn findings_tuple<'py>(
+    py: Python<'py>,
+    cache: &PyOnceLock<Py<PyTuple>>,
+    findings: &[chainvet::Finding],
+) -> PyResult<Bound<'py, PyTuple>> {
+    cache
+        .get_or_try_init(py, || {
+            let items = findings.iter().map(|f| Finding { inner: f.clone() });
+            PyTuple::new(py, items).map(Bound::unbind)
+        })
+        .map(|t| t.bind(py).clone())
+}
+
+/// The findings of severity "error", from the cached tuple of all of them.
+pub(crate) fn errors_tuple<'py>(
+    py: Python<'py>,
+    cache: &PyOnceLock<Py<PyTuple>>,
+    findings: &[chainvet::Finding],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let all = findings_tuple(py, cache, findings)?;
+    let errors = findings
+        .iter()
+        .zip(all.iter())
+        .filter(|(f, _)| f.severity == chainvet::Severity::Error)
+        .map(|(_, item)| item)
+        .collect::<Vec<_>>();
+    PyTuple::new(py, errors)
+}
+
+/// Serialises plain data (strings, numbers, enums) as JSON; `indent` pretty-prints.
+pub(crate) fn to_json(value: &impl serde::Serialize, indent: Option<usize>) -> String {
+    let mut out = Vec::new();
+    // Serialising plain strings, numbers and enums into a Vec cannot fail.
+    let _ = match indent {
+        None => value.serialize(&mut serde_json::Serializer::new(&mut out)),
+        Some(n) => {
+            let indent = " ".repeat(n);
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
+            value.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut out, formatter,
+            ))
+        }
+    };
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[pymethods]
@@ -38,29 +88,13 @@ impl Report {
     /// Every problem found, in the order the checks ran.
     #[getter]
     fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        self.findings
-            .get_or_try_init(py, || {
-                let items = self
-                    .inner
-                    .findings
-                    .iter()
-                    .map(|f| Finding { inner: f.clone() });
-                PyTuple::new(py, items).map(Bound::unbind)
-            })
-            .map(|t| t.bind(py).clone())
+        findings_tuple(py, &self.findings, &self.inner.findings)
     }
 
     /// The findings of severity "error" (the reasons for rejection).
     #[getter]
     fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let all = self.findings(py)?;
-        let mut errors = Vec::new();
-        for (f, item) in self.inner.findings.iter().zip(all.iter()) {
-            if f.severity == chainvet::Severity::Error {
-                errors.push(item);
-            }
-        }
-        PyTuple::new(py, errors)
+        errors_tuple(py, &self.findings, &self.inner.findings)
     }
 
     /// Every parsed certificate, in input order.
@@ -87,6 +121,22 @@ impl Report {
         }
     }
 
+    /// The revocation status of each certificate checked (by default the leaf) and
+    /// where it came from; empty when revocation checking is off.
+    #[getter]
+    fn revocation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.revocation
+            .get_or_try_init(py, || {
+                let items = self
+                    .inner
+                    .revocation
+                    .iter()
+                    .map(|r| RevocationInfo::new(r.clone()));
+                PyTuple::new(py, items).map(Bound::unbind)
+            })
+            .map(|t| t.bind(py).clone())
+    }
+
     /// The validation time used (aware, UTC).
     #[getter]
     fn validated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
@@ -107,19 +157,7 @@ impl Report {
     /// The report as JSON text (`chainvet check --json`); `indent` pretty-prints.
     #[pyo3(signature = (*, indent=None))]
     fn to_json(&self, indent: Option<usize>) -> String {
-        match indent {
-            None => self.inner.to_json(),
-            Some(n) => {
-                use serde::Serialize as _;
-                let indent = " ".repeat(n);
-                let mut out = Vec::new();
-                let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
-                let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-                // Serialising plain strings, numbers and enums into a Vec cannot fail.
-                let _ = self.inner.serialize(&mut ser);
-                String::from_utf8(out).unwrap_or_default()
-            }
-        }
+        to_json(&self.inner, indent)
     }
 
     fn __repr__(&self) -> String {

@@ -1,17 +1,54 @@
-//! `chainvet.Validator` (validate, fix, repair) and the module-level `fix`.
+//! `chainvet.Validator` (validate with binding and revocation inputs, check_binding,
+//! check_csr, cache_ocsp_response, fix, repair) and the module-level `fix` and
+//! `check_csr`.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chainvet::{Options, Timestamp, TrustStore};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::errors::{FixRefused, policy_error};
+use crate::binding::{Binding, BindingOutcome};
+use crate::certificate::{self, CertError, Pick};
+use crate::csr::{CSR_FORMS, CsrReport};
+use crate::errors::{FixRefused, OcspError, policy_error, with_code};
 use crate::gil;
-use crate::input::{self, Input};
+use crate::input::{self, Blob, Input};
 use crate::policy::Policy;
 use crate::report::Report;
+use crate::revocation::RevocationAnswer;
+use crate::revocation::crl::CRL_FORMS;
+use crate::revocation::ocsp::one_certificate;
 use crate::time::validation_time;
+
+/// What an OCSP response argument may be.
+const OCSP_FORMS: &str = "bytes (a DER OCSPResponse), an os.PathLike (a file holding one), \
+     or a cryptography.x509.ocsp.OCSPResponse";
+
+/// The revocation inputs of one `validate` call, before files are read.
+struct RevocationInputs<'a> {
+    stapled: Vec<Blob<'a>>,
+    responses: Vec<Blob<'a>>,
+    crls: Vec<Blob<'a>>,
+}
+
+impl RevocationInputs<'_> {
+    /// Reads files (with the GIL released by the caller) into `options`, whole, as the
+    /// CLI's `--ocsp-response` and `--crl` do (the policy's size caps bound fetches).
+    fn read_into(self, options: &mut Options) -> std::io::Result<()> {
+        let read = |blobs: Vec<Blob<'_>>| {
+            blobs
+                .into_iter()
+                .map(|b| b.read(0).map(Cow::into_owned))
+                .collect::<std::io::Result<Vec<_>>>()
+        };
+        options.stapled_ocsp = read(self.stapled)?;
+        options.ocsp_responses = read(self.responses)?;
+        options.crls = read(self.crls)?;
+        Ok(())
+    }
+}
 
 /// Vets certificate bundles against one policy. Immutable and thread-safe: create one
 /// and share it between threads; validation releases the GIL.
@@ -32,6 +69,46 @@ impl Validator {
         let mut options = Options::default();
         options.at = validation_time(at)?;
         Ok(options)
+    }
+
+    /// Checks `presented` (already extracted) against `binding` at `at`. Reads files:
+    /// call with the GIL released.
+    fn run_check_binding(
+        &self,
+        presented: Input<'_>,
+        binding: &chainvet::Binding,
+        at: Timestamp,
+    ) -> std::io::Result<chainvet::BindingOutcome> {
+        let pem = match presented {
+            // A peer chain as a TLS stack hands it over: the first is the leaf, and an
+            // unparsable one is a `certificate.malformed` finding.
+            Input::Der(list) => {
+                let leaf = list.first().map_or(&[][..], |d| &d[..]);
+                return Ok(self.inner.check_binding_der(leaf, binding, at));
+            }
+            Input::Pem(bytes) => bytes,
+            Input::Path(path) => Cow::Owned(input::read_file(&path, self.inner.policy())?),
+        };
+        if !pem.windows(10).any(|w| w == b"-----BEGIN") {
+            return Ok(self.inner.check_binding_der(&pem, binding, at));
+        }
+        Ok(match certificate::parse(Input::Pem(pem), Pick::Leaf) {
+            Ok(cert) => self.inner.check_binding(&cert, binding, at),
+            Err(CertError::Io(e)) => return Err(e),
+            Err(CertError::Invalid(why)) => {
+                // The core's DER path reports an unusable leaf with the policy's severity
+                // for `certificate.malformed`; only its message is about DER, so say why
+                // the PEM gave no certificate instead.
+                let mut outcome = self.inner.check_binding_der(&[], binding, at);
+                for f in &mut outcome.findings {
+                    if f.code == chainvet::Code::CertificateMalformed {
+                        f.message =
+                            format!("the presented leaf is not a usable certificate: {why}");
+                    }
+                }
+                outcome
+            }
+        })
     }
 
     /// Reads a path input (with the GIL released by the caller).
@@ -155,17 +232,119 @@ impl Validator {
     /// `data`: bytes or str (PEM text; a str is never treated as a path), an
     /// os.PathLike (a PEM file), a cryptography.x509.Certificate, or a list of
     /// certificates (Certificate objects or DER bytes) leaf first.
-    #[pyo3(signature = (data, at=None))]
+    ///
+    /// `binding`: also check that the leaf is a certificate the client registered
+    /// (`binding.*` findings). Revocation (per the policy's `revocation` table; default
+    /// soft-fail for the leaf) uses, first to last: `stapled_ocsp` (the OCSP response(s)
+    /// stapled in the TLS handshake), `ocsp_responses` and `crls` (DER, or PEM for
+    /// CRLs, obtained by the caller; bytes, a path, a cryptography object, or a list of
+    /// them), the validator's cache, then the network (the responders and distribution
+    /// points the certificates name), unless `offline`. `ocsp_nonce` sends a nonce in
+    /// fetched OCSP requests and requires it echoed. Fetching runs with the GIL
+    /// released, bounded by the policy's `timeout_ms` per fetch.
+    #[pyo3(signature = (data, at=None, *, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=false, ocsp_nonce=false))]
+    #[allow(clippy::too_many_arguments)]
     fn validate(
         &self,
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
+        binding: Option<&Bound<'_, Binding>>,
+        stapled_ocsp: Option<&Bound<'_, PyAny>>,
+        ocsp_responses: Option<&Bound<'_, PyAny>>,
+        crls: Option<&Bound<'_, PyAny>>,
+        offline: bool,
+        ocsp_nonce: bool,
     ) -> PyResult<Report> {
-        let options = Validator::options(at)?;
+        let mut options = Validator::options(at)?;
+        options.binding = binding.map(|b| Arc::clone(&b.get().inner));
+        options.offline = offline;
+        options.ocsp_nonce = ocsp_nonce;
+        let revocation = RevocationInputs {
+            stapled: Blob::extract_many(stapled_ocsp, "stapled_ocsp", OCSP_FORMS, false)?,
+            responses: Blob::extract_many(ocsp_responses, "ocsp_responses", OCSP_FORMS, false)?,
+            crls: Blob::extract_many(crls, "crls", CRL_FORMS, true)?,
+        };
         let input = Input::extract(data, "data")?;
-        let report = gil::enter(py, || self.run_validate(input, &options))??;
+        let report = gil::enter(py, || {
+            revocation.read_into(&mut options)?;
+            self.run_validate(input, &options)
+        })??;
         Ok(Report::new(report))
+    }
+
+    /// Checks that `presented` (the leaf of the TLS handshake: DER or PEM bytes, a
+    /// cryptography.x509.Certificate, the peer chain as a list leaf first, or a PEM
+    /// bundle, whose leaf is taken) is a certificate registered in `binding`, at `at`
+    /// (an aware datetime; default now). Nothing registered is parsed again. An
+    /// unusable leaf is a `certificate.malformed` finding, not an exception.
+    #[pyo3(signature = (presented, binding, at=None))]
+    fn check_binding(
+        &self,
+        py: Python<'_>,
+        presented: &Bound<'_, PyAny>,
+        binding: &Bound<'_, Binding>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<BindingOutcome> {
+        let at = validation_time(at)?.unwrap_or_else(Timestamp::now);
+        let binding = Arc::clone(&binding.get().inner);
+        let presented = Input::extract(presented, "presented")?;
+        let outcome = gil::enter(py, || self.run_check_binding(presented, &binding, at))??;
+        Ok(BindingOutcome::new(outcome, &binding))
+    }
+
+    /// Pre-flight of a certificate signing request (bytes PEM or DER, str PEM, an
+    /// os.PathLike, or a cryptography.x509.CertificateSigningRequest): parse, verify its
+    /// self-signature, and apply the policy's key and subject rules, so a CSR that
+    /// passes yields a certificate that passes `validate`. Anything that is not a CSR (a
+    /// private key, never shown; a certificate) is a `csr.malformed` finding.
+    fn check_csr(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<CsrReport> {
+        run_check_csr(py, &self.inner, data)
+    }
+
+    /// Evaluates an OCSP response the caller fetched itself (see `chainvet.ocsp`) for
+    /// `certificate` issued by `issuer` under this validator's revocation policy and, if
+    /// it is valid, stores the answer in the validator's cache until it goes stale:
+    /// later validations of that certificate use it (source "cache") without a network
+    /// call. `responder` is how reports name where it came from (default: the
+    /// certificate's OCSP URL). Raises `OcspError` if the response gives no status.
+    #[pyo3(signature = (response, certificate, issuer, *, responder=None, at=None))]
+    fn cache_ocsp_response(
+        &self,
+        py: Python<'_>,
+        response: &Bound<'_, PyAny>,
+        certificate: &Bound<'_, PyAny>,
+        issuer: &Bound<'_, PyAny>,
+        responder: Option<String>,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<RevocationAnswer> {
+        use chainvet::revocation::{CachedOcsp, ocsp};
+        let at = validation_time(at)?.unwrap_or_else(Timestamp::now);
+        let response = Blob::extract(response, "response", OCSP_FORMS, false)?;
+        let cert = one_certificate(py, certificate, "certificate")?;
+        let issuer = one_certificate(py, issuer, "issuer")?;
+        let policy = &self.inner.policy().revocation;
+        let answer = gil::enter(py, || {
+            let bytes = response.read(0)?;
+            let answer = ocsp::evaluate(&bytes, &cert, &issuer, at, None, policy)?;
+            let responder = responder
+                .or_else(|| ocsp::responder_url(&cert).map(str::to_owned))
+                .unwrap_or_else(|| "OCSP response cached by the caller".to_owned());
+            let cached = CachedOcsp {
+                answer: answer.clone(),
+                responder,
+                response: bytes.into_owned().into(),
+            };
+            self.inner
+                .revocation_cache()
+                .insert_ocsp(&cert, &issuer, cached, at);
+            Ok::<_, CacheError>(answer)
+        })?;
+        match answer {
+            Ok(a) => Ok(RevocationAnswer::new(a)),
+            Err(CacheError::Io(e)) => Err(e.into()),
+            Err(CacheError::Ocsp(e)) => Err(with_code::<OcspError>(py, e.to_string(), e.code())),
+        }
     }
 
     /// Repairs `data` where repair is mechanical (leaf-to-root order; duplicates,
@@ -201,6 +380,24 @@ impl Validator {
             self.policy.bind(py).repr()?,
             self.trust_anchors()
         ))
+    }
+}
+
+/// Why `cache_ocsp_response` stored nothing.
+enum CacheError {
+    Io(std::io::Error),
+    Ocsp(chainvet::revocation::ocsp::Error),
+}
+
+impl From<std::io::Error> for CacheError {
+    fn from(e: std::io::Error) -> Self {
+        CacheError::Io(e)
+    }
+}
+
+impl From<chainvet::revocation::ocsp::Error> for CacheError {
+    fn from(e: chainvet::revocation::ocsp::Error) -> Self {
+        CacheError::Ocsp(e)
     }
 }
 
@@ -270,4 +467,36 @@ pub(crate) fn fix(
 ) -> PyResult<Py<PyBytes>> {
     let validator = Validator::new(py, policy, None)?;
     validator.fix(py, data, at)
+}
+
+/// Pre-flight of a certificate signing request with the given policy (default
+/// `Policy()`); see `Validator.check_csr`.
+#[pyfunction]
+#[pyo3(signature = (data, *, policy=None))]
+pub(crate) fn check_csr(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    policy: Option<Bound<'_, Policy>>,
+) -> PyResult<CsrReport> {
+    // The trust store plays no part in a CSR check: do not load the policy's file.
+    let policy = policy.map_or_else(chainvet::Policy::default, |p| p.get().inner.clone());
+    let validator = chainvet::Validator::with_trust_store(policy, TrustStore::empty());
+    run_check_csr(py, &validator, data)
+}
+
+fn run_check_csr(
+    py: Python<'_>,
+    validator: &chainvet::Validator,
+    data: &Bound<'_, PyAny>,
+) -> PyResult<CsrReport> {
+    let blob = Blob::extract(data, "data", CSR_FORMS, true)?;
+    let limit = validator.policy().max_input_bytes;
+    let report = gil::enter(py, || {
+        let bytes = blob.read(limit)?;
+        let report = validator.check_csr(&bytes);
+        // A CSR file sometimes holds the private key too.
+        input::wipe(bytes);
+        Ok::<_, std::io::Error>(report)
+    })??;
+    Ok(CsrReport::new(report))
 }

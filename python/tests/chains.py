@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from typing import Any, Callable, Optional, Union
 
 from cryptography import x509
@@ -72,9 +73,11 @@ def certificate(
     san: Optional[str] = "client.example.com",
     hash_algorithm: Any = "default",
     authority_key: Optional[PrivateKey] = None,
+    extensions: Sequence[x509.ExtensionType] = (),
 ) -> x509.Certificate:
     """One certificate; self-signed when `issuer`/`issuer_key` are omitted. The
-    authorityKeyIdentifier names `authority_key` (default: the signing key)."""
+    authorityKeyIdentifier names `authority_key` (default: the signing key);
+    `extensions` are added non-critical (e.g. authorityInfoAccess)."""
     issuer = issuer if issuer is not None else subject
     issuer_key = issuer_key if issuer_key is not None else subject_key
     builder = (
@@ -135,6 +138,8 @@ def certificate(
             builder = builder.add_extension(
                 x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False
             )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
     algorithm = default_hash(issuer_key) if hash_algorithm == "default" else hash_algorithm
     return builder.sign(issuer_key, algorithm)  # type: ignore[arg-type]
 

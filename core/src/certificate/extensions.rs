@@ -3,7 +3,6 @@
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280;
 use der::Decode;
-use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints,
@@ -44,26 +43,30 @@ pub struct Extensions {
 }
 
 impl Extensions {
-    /// Decodes what the checks need from a certificate's extension list.
-    pub(crate) fn decode(list: &[Extension]) -> Extensions {
+    /// Decodes what the checks need from a certificate's extension list: (extnID
+    /// content octets, extnValue content octets), in order.
+    pub(crate) fn decode(list: &[(&[u8], &[u8])]) -> Extensions {
         let mut out = Extensions::default();
         let mut seen: Vec<ObjectIdentifier> = Vec::with_capacity(list.len());
-        for ext in list {
-            if seen.contains(&ext.extn_id) {
-                out.malformed.push(ext.extn_id);
+        for &(oid, value) in list {
+            // Parsing checked every extnID decodes.
+            let Ok(id) = ObjectIdentifier::from_bytes(oid) else {
+                continue;
+            };
+            if seen.contains(&id) {
+                out.malformed.push(id);
                 continue;
             }
-            seen.push(ext.extn_id);
-            if out.decode_one(ext).is_err() {
-                out.malformed.push(ext.extn_id);
+            seen.push(id);
+            if out.decode_one(id, value).is_err() {
+                out.malformed.push(id);
             }
         }
         out
     }
 
-    fn decode_one(&mut self, ext: &Extension) -> der::Result<()> {
-        let value = ext.extn_value.as_bytes();
-        match ext.extn_id {
+    fn decode_one(&mut self, id: ObjectIdentifier, value: &[u8]) -> der::Result<()> {
+        match id {
             rfc5280::ID_CE_BASIC_CONSTRAINTS => {
                 let bc = BasicConstraints::from_der(value)?;
                 self.basic_constraints = Some((bc.ca, bc.path_len_constraint));

@@ -17,7 +17,12 @@ fn renew_hint(chain: &Chain, index: usize) -> &'static str {
 pub(super) fn check(ctx: &mut Context<'_, '_>) {
     let at = ctx.at;
     for (i, cert) in ctx.chain_certificates() {
+        let window = &mut ctx.findings.window;
+        window.split_at(at, cert.not_after().0.saturating_add(1));
+        window.split_at(at, cert.not_before().0);
         if at > cert.not_after() {
+            // The message counts days up to the validation date.
+            window.pin(at);
             ctx.findings.add(
                 Code::ValidityExpired,
                 Some(i),
@@ -80,6 +85,22 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
         );
     }
     let left = cert.not_after().0 - at.0;
+    if policy.renewal_window_days > 0 {
+        // Whether the leaf is inside the renewal window, and how many whole days it has
+        // left (the message says), depend on the time.
+        let window = &mut ctx.findings.window;
+        let na = cert.not_after().0;
+        let renew_from = na
+            .saturating_sub(i64::from(policy.renewal_window_days) * DAY)
+            .saturating_add(1);
+        window.split_at(at, cert.not_after().0.saturating_add(1));
+        window.split_at(at, cert.not_before().0);
+        window.split_at(at, renew_from);
+        let days = whole_days(left);
+        let day_start = |d: i64| na.saturating_sub(d.saturating_mul(DAY)).saturating_add(1);
+        window.split_at(at, day_start(days.saturating_add(1)));
+        window.split_at(at, day_start(days));
+    }
     if policy.renewal_window_days > 0
         && left >= 0
         && at >= cert.not_before()

@@ -177,6 +177,9 @@ pub(crate) fn split(input: &[u8]) -> Vec<Item<'_>> {
 /// (64-column lines, LF or CRLF) decode in place; others are re-framed first (whitespace
 /// trimmed, lines re-wrapped) so only genuine base64 errors fail.
 pub(crate) fn decode(block: &Block<'_>) -> Result<Vec<u8>, String> {
+    if let Some(der) = decode_plain(block.raw) {
+        return Ok(der);
+    }
     if let Ok((_, der)) = pem_rfc7468::decode_vec(block.raw) {
         return Ok(der);
     }
@@ -212,6 +215,99 @@ pub(crate) fn decode(block: &Block<'_>) -> Result<Vec<u8>, String> {
             pem_rfc7468::Error::Base64(_) => "the base64 text is invalid".to_owned(),
             other => format!("the block does not decode: {other}"),
         })
+}
+
+/// Base64 alphabet values; `INVALID` for every other byte.
+const INVALID: u8 = 0xff;
+const BASE64: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The fast path for the overwhelmingly common block: lines of standard base64 (any
+/// width, LF or CRLF), canonical padding, nothing else between the BEGIN and END lines.
+/// Anything else returns `None` and goes to the strict decoder, which alone produces
+/// error messages; whatever this accepts, that decoder would decode to the same bytes.
+/// Not constant-time: certificates are public (private key blocks never get here).
+fn decode_plain(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = raw.split(|&b| b == b'\n');
+    lines.next()?; // BEGIN
+    let mut out = Vec::with_capacity(raw.len() / 4 * 3);
+    // Sextets carried over a line break when a line's length is not a multiple of 4.
+    let (mut acc, mut held) = (0u32, 0u32);
+    let mut padded = false;
+    for line in lines {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.starts_with(b"-----END") {
+            // An empty body is the strict decoder's to report.
+            return (held == 0 && !out.is_empty()).then_some(out);
+        }
+        if padded {
+            return None; // data after the padding
+        }
+        let mut i = 0;
+        if held == 0 {
+            // Whole quads straight into the output: four lookups and one validity test
+            // per three bytes.
+            let old = out.len();
+            out.resize(old + line.len() / 4 * 3, 0);
+            let mut done = 0;
+            for (q, dst) in line.chunks_exact(4).zip(out[old..].chunks_exact_mut(3)) {
+                let (a, b, c, d) = (
+                    BASE64[usize::from(q[0])],
+                    BASE64[usize::from(q[1])],
+                    BASE64[usize::from(q[2])],
+                    BASE64[usize::from(q[3])],
+                );
+                if (a | b | c | d) & 0xc0 != 0 {
+                    break; // padding or an invalid byte: the careful loop decides
+                }
+                let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+                dst.copy_from_slice(&n.to_be_bytes()[1..]);
+                done += 1;
+            }
+            out.truncate(old + done * 3);
+            i = done * 4;
+        }
+        let mut bytes = line[i..].iter();
+        while let Some(&ch) = bytes.next() {
+            if ch == b'=' {
+                // `xx==` or `xxx=` with zero leftover bits ends the data.
+                let ok = match held {
+                    2 => bytes.next() == Some(&b'=') && acc & 0xf == 0,
+                    3 => acc & 0x3 == 0,
+                    _ => false,
+                };
+                if !ok || bytes.next().is_some() {
+                    return None;
+                }
+                if held == 2 {
+                    out.push((acc >> 4) as u8);
+                } else {
+                    out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]);
+                }
+                (acc, held, padded) = (0, 0, true);
+                break;
+            }
+            let v = BASE64[usize::from(ch)];
+            if v == INVALID {
+                return None;
+            }
+            acc = acc << 6 | u32::from(v);
+            held += 1;
+            if held == 4 {
+                out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+                (acc, held) = (0, 0);
+            }
+        }
+    }
+    None // no END line
 }
 
 #[cfg(test)]
@@ -285,6 +381,110 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The strict decoder alone (what `decode` falls back to).
+    fn strict(raw: &[u8]) -> Option<Vec<u8>> {
+        let items = split(raw);
+        let Some(Item::Block(b)) = items.first() else {
+            return None;
+        };
+        let mut copy = b.clone();
+        copy.raw = raw;
+        pem_rfc7468::decode_vec(raw)
+            .map(|(_, d)| d)
+            .ok()
+            .or_else(|| {
+                // the re-framing path, without the fast path in front
+                let body: Vec<u8> = raw
+                    .split(|&c| c == b'\n')
+                    .skip(1)
+                    .map(<[u8]>::trim_ascii)
+                    .take_while(|l| !l.starts_with(END))
+                    .flatten()
+                    .copied()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .collect();
+                let mut doc = b"-----BEGIN X-----\n".to_vec();
+                for chunk in body.chunks(64) {
+                    doc.extend_from_slice(chunk);
+                    doc.push(b'\n');
+                }
+                doc.extend_from_slice(b"-----END X-----\n");
+                pem_rfc7468::decode_vec(&doc).map(|(_, d)| d).ok()
+            })
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_strict_decoder() {
+        let data: Vec<u8> = (0u16..700).map(|i| (i * 7 + i / 3) as u8).collect();
+        assert_eq!(decode_plain(b"-----BEGIN X-----\n-----END X-----"), None);
+        for len in [1usize, 2, 3, 4, 5, 47, 48, 49, 95, 96, 97, 400, 700] {
+            let body = &data[..len];
+            let pem = pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::LF, body).unwrap();
+            let crlf =
+                pem_rfc7468::encode_string("X", pem_rfc7468::LineEnding::CRLF, body).unwrap();
+            for doc in [pem.clone(), crlf] {
+                assert_eq!(
+                    decode_plain(doc.trim_end().as_bytes()).as_deref(),
+                    Some(body),
+                    "{len}"
+                );
+            }
+            // Other widths: the fast path takes them, with the strict decoder's result.
+            let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            for width in [1usize, 3, 5, 63, 76] {
+                let mut doc = String::from("-----BEGIN X-----\n");
+                for chunk in b64.as_bytes().chunks(width) {
+                    doc.push_str(std::str::from_utf8(chunk).unwrap());
+                    doc.push('\n');
+                }
+                doc.push_str("-----END X-----");
+                let fast = decode_plain(doc.as_bytes());
+                assert_eq!(strict(doc.as_bytes()).as_deref(), Some(body));
+                // Declined only when the padding is split over lines.
+                let n = b64.len();
+                let split_padding = b64.ends_with("==") && (n - 2) / width != (n - 1) / width;
+                if split_padding {
+                    assert!(fast.is_none() || fast.as_deref() == Some(body));
+                } else {
+                    assert_eq!(fast.as_deref(), Some(body), "{len} at width {width}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_understand() {
+        for body in [
+            "QUJD\nREVG=\n",                    // padding where none belongs
+            "QUI=QUJD\n",                       // data after padding
+            "QUI=\nQUJD\n",                     // a line after padding
+            "QUJ\n",                            // incomplete quad
+            "QR==\n",                           // non-zero leftover bits
+            " QUJD\n",                          // leading space
+            "QUJD \n",                          // trailing space
+            "Q*JD\n",                           // not base64
+            "Proc-Type: 4,ENCRYPTED\n\nQUJD\n", // headers
+            "QUJD\n",                           // no END line (below)
+        ] {
+            let doc = format!("-----BEGIN X-----\n{body}-----END X-----");
+            let doc = if body == "QUJD\n" {
+                "-----BEGIN X-----\nQUJD\n".to_owned()
+            } else {
+                doc
+            };
+            assert_eq!(decode_plain(doc.as_bytes()), None, "{body:?}");
+        }
+        // Unusual but valid layouts: taken only with the strict decoder's result.
+        for body in ["QUI\n=\n", "QU\nI=\n", "QUJD\n\nREVG\n", "Q\r\nUJD\r\n"] {
+            let doc = format!("-----BEGIN X-----\n{body}-----END X-----");
+            let fast = decode_plain(doc.as_bytes());
+            assert!(fast.is_none() || fast == strict(doc.as_bytes()), "{body:?}");
+        }
+        let ok = "-----BEGIN X-----\nQUI=\n-----END X-----";
+        assert_eq!(decode_plain(ok.as_bytes()).as_deref(), Some(&b"AB"[..]));
+        assert_eq!(strict(ok.as_bytes()).as_deref(), Some(&b"AB"[..]));
     }
 
     #[test]

@@ -11,37 +11,80 @@ a stable code, the certificate concerned and a hint saying how to fix it::
     if report.accepted:
         register(report.certificates[report.chain.leaf])
 
+Beyond validation and repair (``fix``): binding a presented leaf to the certificates a
+client registered (``Registration``, ``Binding``, ``Registry``,
+``Validator.check_binding`` or ``validate(..., binding=...)``), CSR pre-flight
+(``check_csr``), and revocation (OCSP stapled, supplied or fetched, CRLs; statuses on
+``Report.revocation``; sans-IO in ``chainvet.ocsp`` and ``Crl``).
+
 Bad certificates are findings, never exceptions. Misuse raises ``TypeError`` or a
-``ValueError`` subclass (``PolicyError``, ``FixRefused``). Validation releases the GIL,
-and a ``Validator`` may be shared between threads.
+``ValueError`` subclass (``PolicyError``, ``FixRefused``, ``RegistrationError``,
+``RegistryError``, ``OcspError``, ``CrlError``). Validation releases the GIL (network
+fetches included), and a ``Validator`` may be shared between threads.
 """
 
+from chainvet import ocsp
 from chainvet._native import (
+    Binding,
+    BindingOutcome,
     CertificateInfo,
     Chain,
+    Crl,
+    CrlError,
+    CsrInfo,
+    CsrReport,
     Finding,
     FixRefused,
     InternalError,
+    OcspError,
+    OcspRequest,
     Policy,
     PolicyError,
+    Registration,
+    RegistrationError,
+    Registry,
+    RegistryError,
     Repair,
     Report,
+    RevocationAnswer,
+    RevocationInfo,
+    RevocationPolicy,
+    SubjectPolicy,
     Validator,
     __version__,
+    check_csr,
     fix,
 )
 
 __all__ = [
+    "Binding",
+    "BindingOutcome",
     "CertificateInfo",
     "Chain",
+    "Crl",
+    "CrlError",
+    "CsrInfo",
+    "CsrReport",
     "Finding",
     "FixRefused",
     "InternalError",
+    "OcspError",
+    "OcspRequest",
     "Policy",
     "PolicyError",
+    "Registration",
+    "RegistrationError",
+    "Registry",
+    "RegistryError",
     "Repair",
     "Report",
+    "RevocationAnswer",
+    "RevocationInfo",
+    "RevocationPolicy",
+    "SubjectPolicy",
     "Validator",
     "__version__",
+    "check_csr",
     "fix",
+    "ocsp",
 ]

@@ -1,0 +1,233 @@
+//! Writes the certificates the C tests and the C gateway's end-to-end test use, made with
+//! chainvet-testkit (rcgen).
+//!
+//! Usage: `cargo run -p chainvet-ffi --example gen-c-fixtures -- DIR`
+//!
+//! - `DIR/unit/`: fixed-date chains for the C unit and thread tests, valid at the Unix
+//!   time in `DIR/unit/at.txt` (2026-06-01): `good.pem` and `good-{0,1,2}.der` (leaf,
+//!   intermediate, root), `reversed.pem`, `with-key.pem` (a private key in the bundle),
+//!   `root.pem`, policies `trusting.toml` (trust store: that root) and
+//!   `untrusting.toml` (trust store: the gateway's CA), `other.pem`/`other-0.der` (a chain
+//!   whose leaf has the same subject and issuer but another serial), `registry.toml`
+//!   (client `acme` registered `good.pem`; client `pinned` pinned the good leaf's SHA-256)
+//!   and `bad-registry.toml` (a malformed pin on line 5).
+//! - `DIR/revocation/`: testkit's revocation PKI (issuing CA and root; leaves `good`,
+//!   `revoked` (keyCompromise), `unknown`), as bundles `NAME.pem`, with OCSP responses
+//!   made by `openssl ocsp` (`NAME-ocsp.der` signed by the CA, `delegated-good-ocsp.der`
+//!   by a delegated responder, `unrelated-ocsp.der` by an unrelated key), the CA's CRL
+//!   (`crl.der`, `crl.pem`, by `openssl ca -gencrl`), policies `hard-fail.toml` and
+//!   `off.toml`, and `at.txt` (the time they were made; responses are fresh for a day).
+//! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
+//!   the current time: `ca.pem` (the gateway's trust store), `server.pem`/`server.key`
+//!   (`gateway.test`), and per client `NAME.pem` (leaf and intermediate, as a TLS client
+//!   sends them) with `NAME.key` for `good`, `other` (a second valid client certificate
+//!   of the same CA, registered to nobody), `self-signed`, `expired` and `short-lived`
+//!   (a 90-day lifetime), `pki-good` and `pki-revoked` (from the revocation PKI, whose
+//!   root `ca.pem` also holds), its CRL `crl.der`, plus `policy.toml` and `registry.toml`
+//!   (client `acme-payments` registered `good.pem`, so `other` does not match it; client
+//!   `pki-client` registered `pki-good.pem`).
+
+use std::path::Path;
+use std::time::Duration;
+
+use chainvet_core::Certificate;
+use chainvet_testkit::rcgen::ExtendedKeyUsagePurpose;
+use chainvet_testkit::revocation::{OcspOptions, Pki, Signer};
+use chainvet_testkit::{Chain, Issued, KeyKind, OffsetDateTime, Spec, at, issue, self_signed};
+
+fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+fn days(n: u64) -> Duration {
+    Duration::from_secs(n * 86_400)
+}
+
+fn unit(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create unit dir");
+    let chain = Chain::standard();
+    write(dir, "at.txt", format!("{}\n", at()));
+    write(dir, "good.pem", chain.pem());
+    for (i, der) in chain.ders().iter().enumerate() {
+        write(dir, &format!("good-{i}.der"), der);
+    }
+    write(dir, "reversed.pem", chain.pem_in_order(&[2, 1, 0]));
+    write(dir, "root.pem", chain.certs[2].pem());
+    // Relative trust stores resolve against the policy file's directory.
+    write(dir, "trusting.toml", "trust_store = \"root.pem\"\n");
+    write(
+        dir,
+        "untrusting.toml",
+        "trust_store = \"../gateway/ca.pem\"\n",
+    );
+    let leaf = &chain.certs[0];
+
+    // Registration binding: `acme` registered the good leaf (by file), `pinned` pinned its
+    // SHA-256; `other` is a second leaf of the same CA with the same subject, registered
+    // to nobody.
+    // rcgen derives serials from the key: another key slot gives another serial.
+    let other = chain
+        .clone()
+        .with_leaf(Spec::leaf("Test Leaf").key(KeyKind::P256, 5));
+    write(dir, "other.pem", other.pem());
+    write(dir, "other-0.der", &other.certs[0].der);
+    let fingerprint = Certificate::from_der(leaf.der.clone())
+        .expect("the testkit leaf parses")
+        .sha256_hex();
+    write(
+        dir,
+        "registry.toml",
+        format!(
+            "[clients.acme]\ncertificates = [\"good.pem\"]\n\n[clients.pinned]\nmode = \"fingerprint\"\nsha256 = [\"{fingerprint}\"]\n"
+        ),
+    );
+    write(
+        dir,
+        "bad-registry.toml",
+        "[clients.acme]\ncertificates = [\"good.pem\"]\n\n[clients.broken]\nsha256 = [\"12:34\"]\n",
+    );
+    write(
+        dir,
+        "with-key.pem",
+        format!(
+            "{}{}{}",
+            leaf.pem(),
+            leaf.key_pem(),
+            chain.pem_in_order(&[1, 2])
+        ),
+    );
+}
+
+/// OCSP responses and a CRL made by the openssl CLI (testkit's revocation `Pki`; its
+/// HTTP responder stops when `pki` is dropped, so the certificates' URLs lead nowhere
+/// afterwards: tests must use what is written here, offline).
+fn revocation(dir: &Path, pki: &Pki) {
+    std::fs::create_dir_all(dir).expect("create revocation dir");
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    write(dir, "at.txt", format!("{now}\n"));
+    for (name, leaf) in [
+        ("good", &pki.good),
+        ("revoked", &pki.revoked),
+        ("unknown", &pki.unknown),
+    ] {
+        write(dir, &format!("{name}.pem"), pki.bundle(leaf));
+        let response = pki.ocsp_response(leaf, &OcspOptions::default());
+        write(dir, &format!("{name}-ocsp.der"), response);
+    }
+    let delegated = pki.ocsp_response(&pki.good, &OcspOptions::signed_by(Signer::Delegated));
+    write(dir, "delegated-good-ocsp.der", delegated);
+    let unrelated = pki.ocsp_response(&pki.good, &OcspOptions::signed_by(Signer::Unrelated));
+    write(dir, "unrelated-ocsp.der", unrelated);
+    write(dir, "crl.der", &pki.crl_der);
+    let crl_pem = std::fs::read(pki.crl_pem_path()).expect("read the CRL PEM");
+    write(dir, "crl.pem", crl_pem);
+    write(
+        dir,
+        "hard-fail.toml",
+        "[revocation]\nmode = \"hard-fail\"\n",
+    );
+    write(dir, "off.toml", "[revocation]\nmode = \"off\"\n");
+}
+
+fn gateway(dir: &Path, pki: &Pki) {
+    std::fs::create_dir_all(dir).expect("create gateway dir");
+    let now = OffsetDateTime::now_utc();
+    let dated = |spec: Spec, from: OffsetDateTime, to: OffsetDateTime| spec.validity(from, to);
+
+    let root = self_signed(dated(
+        Spec::ca("Gateway Test Root CA").key(KeyKind::P256, 40),
+        now - days(30),
+        now + days(3650),
+    ));
+    let int = issue(
+        dated(
+            Spec::ca("Gateway Test Issuing CA").key(KeyKind::P256, 41),
+            now - days(30),
+            now + days(3650),
+        ),
+        &root,
+    );
+    // The gateway trusts its own root and the revocation PKI's.
+    write(dir, "ca.pem", format!("{}{}", root.pem(), pki.root.pem()));
+
+    let mut server = Spec::leaf("gateway.test").key(KeyKind::P256, 50);
+    server.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    server.dns_names = vec!["gateway.test".to_owned()];
+    let server = issue(dated(server, now - days(1), now + days(365)), &root);
+    write(dir, "server.pem", server.pem());
+    write(dir, "server.key", server.key_pem());
+
+    let client = |name: &str, cert: &Issued, with_intermediate: bool| {
+        let mut pem = cert.pem();
+        if with_intermediate {
+            pem.push_str(&int.pem());
+        }
+        write(dir, &format!("{name}.pem"), pem);
+        write(dir, &format!("{name}.key"), cert.key_pem());
+    };
+    let leaf = |cn: &str, slot: u8, from, to| {
+        issue(
+            dated(Spec::leaf(cn).key(KeyKind::P256, slot), from, to),
+            &int,
+        )
+    };
+    client(
+        "good",
+        &leaf("acme-payments client", 42, now - days(1), now + days(730)),
+        true,
+    );
+    client(
+        "other",
+        &leaf("acme-payments client", 43, now - days(1), now + days(730)),
+        true,
+    );
+    client(
+        "expired",
+        &leaf("expired client", 44, now - days(400), now - days(35)),
+        true,
+    );
+    client(
+        "short-lived",
+        &leaf("short-lived client", 45, now - days(1), now + days(89)),
+        true,
+    );
+    let lone = self_signed(dated(
+        Spec::leaf("self-signed client").key(KeyKind::P256, 46),
+        now - days(1),
+        now + days(730),
+    ));
+    client("self-signed", &lone, false);
+    for (name, leaf) in [("pki-good", &pki.good), ("pki-revoked", &pki.revoked)] {
+        write(
+            dir,
+            &format!("{name}.pem"),
+            format!("{}{}", leaf.pem(), pki.ca.pem()),
+        );
+        write(dir, &format!("{name}.key"), leaf.key_pem());
+    }
+    write(dir, "crl.der", &pki.crl_der);
+
+    // A TLS client sends its leaf and intermediates, not its root: the trust store holds
+    // the root, so a chain ending below it is complete.
+    write(
+        dir,
+        "policy.toml",
+        "trust_store = \"ca.pem\"\n\n[severity]\n\"chain.root_missing\" = \"off\"\n",
+    );
+    write(
+        dir,
+        "registry.toml",
+        "[clients.acme-payments]\ncertificates = [\"good.pem\"]\n\n[clients.pki-client]\ncertificates = [\"pki-good.pem\"]\n",
+    );
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: gen-c-fixtures DIR");
+    let dir = Path::new(&dir);
+    unit(&dir.join("unit"));
+    let pki = Pki::new();
+    revocation(&dir.join("revocation"), &pki);
+    gateway(&dir.join("gateway"), &pki);
+    println!("wrote {}", dir.display());
+}

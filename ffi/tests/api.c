@@ -1,0 +1,1064 @@
+/* Calls every exported function of libchainvet, the right way and every wrong way a C
+ * caller can (NULL everywhere, empty input, 10 MB of random bytes, unknown codes, small
+ * buffers), and checks results, outputs and that nothing is written on failure. Run
+ * under AddressSanitizer and valgrind by ci/20-ffi.sh.
+ *
+ * Usage: api FIXTURES_DIR EXPECTED_VERSION
+ * (FIXTURES_DIR is what `cargo run -p chainvet-ffi --example gen-c-fixtures` wrote.) */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+
+#include "common.h"
+
+static const char *unit_dir;
+static int64_t at; /* the time the unit fixtures are valid at */
+
+/* A pointer value no function may write: outputs are checked to still hold it after
+ * a failed call. */
+#define UNTOUCHED ((void *)0x5a5a5a5a)
+
+static chainvet_options *options_at(int64_t t) {
+  chainvet_options *o = NULL;
+  REQUIRE(chainvet_options_new(&o) == CHAINVET_RESULT_OK && o != NULL);
+  REQUIRE(chainvet_options_set_time(o, t) == CHAINVET_RESULT_OK);
+  return o;
+}
+
+static chainvet_report *validate_file(const chainvet_validator *v, const char *name,
+                                      const chainvet_options *o) {
+  size_t len;
+  unsigned char *pem = read_file(unit_dir, name, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(v, pem, len, o, &r), CHAINVET_RESULT_OK);
+  free(pem);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+/* Index of the first finding with `code`, or -1. */
+static long find_code(const chainvet_report *r, uint32_t code) {
+  size_t n = chainvet_report_findings_count(r);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = 0;
+    CHECK_RESULT(chainvet_report_finding_code(r, i, &c), CHAINVET_RESULT_OK);
+    if (c == code) return (long)i;
+  }
+  return -1;
+}
+
+/* n bytes from a fixed-seed xorshift generator: random, yet the same on every run. */
+static unsigned char *random_bytes(size_t n, uint64_t seed) {
+  unsigned char *p = malloc(n);
+  REQUIRE(p != NULL);
+  uint64_t x = seed;
+  for (size_t i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    p[i] = (unsigned char)(x >> 24);
+  }
+  return p;
+}
+
+static void test_version(const char *expected) {
+  const char *v = chainvet_version();
+  REQUIRE(v != NULL);
+  CHECK(strcmp(v, expected) == 0);
+  CHECK(chainvet_version() == v); /* static */
+}
+
+static void test_code_name(void) {
+  const char *name = UNTOUCHED;
+  CHECK_RESULT(chainvet_code_name(CHAINVET_CODE_VALIDITY_EXPIRED, &name), CHAINVET_RESULT_OK);
+  CHECK(name != UNTOUCHED && strcmp(name, "validity.expired") == 0);
+  CHECK_RESULT(chainvet_code_name(1300, &name), CHAINVET_RESULT_OK);
+  CHECK(strcmp(name, "chain.order_reversed") == 0);
+  CHECK_RESULT(chainvet_code_name(CHAINVET_CODE_INPUT_EMPTY, &name), CHAINVET_RESULT_OK);
+  CHECK(strcmp(name, "input.empty") == 0);
+  CHECK_RESULT(chainvet_code_name(CHAINVET_CODE_CSR_SIGNATURE_INVALID, &name), CHAINVET_RESULT_OK);
+  CHECK(strcmp(name, "csr.signature_invalid") == 0);
+
+  /* Every number either names a dotted code or is not present; never anything else. */
+  int known = 0;
+  for (uint32_t c = 0; c < 3000; c++) {
+    const char *n = UNTOUCHED;
+    chainvet_result res = chainvet_code_name(c, &n);
+    if (res == CHAINVET_RESULT_OK) {
+      known++;
+      CHECK(c >= 1000 && strchr(n, '.') != NULL);
+    } else {
+      CHECK_RESULT(res, CHAINVET_RESULT_NOT_PRESENT);
+      CHECK(n == UNTOUCHED);
+    }
+  }
+  CHECK(known >= 53);
+
+  name = UNTOUCHED;
+  CHECK_RESULT(chainvet_code_name(4242, &name), CHAINVET_RESULT_NOT_PRESENT);
+  CHECK_RESULT(chainvet_code_name(UINT32_MAX, &name), CHAINVET_RESULT_NOT_PRESENT);
+  CHECK(name == UNTOUCHED);
+  CHECK_RESULT(chainvet_code_name(1600, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+}
+
+static void test_code_message(void) {
+  char buf[256];
+  size_t len = 0;
+  CHECK_RESULT(chainvet_code_message(1600, buf, sizeof buf, &len), CHAINVET_RESULT_OK);
+  CHECK(strcmp(buf, "validity.expired: a certificate has expired") == 0);
+  CHECK(len == strlen(buf));
+
+  /* Result codes and unknown numbers have messages too. */
+  CHECK_RESULT(chainvet_code_message(CHAINVET_RESULT_NULL_PARAMETER, buf, sizeof buf, NULL),
+               CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(buf, "CHAINVET_RESULT_NULL_PARAMETER");
+  CHECK_RESULT(chainvet_code_message(CHAINVET_RESULT_PANIC, buf, sizeof buf, NULL),
+               CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(buf, "panic");
+  CHECK_RESULT(chainvet_code_message(4242, buf, sizeof buf, NULL), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(buf, "unknown chainvet code 4242");
+  CHECK_RESULT(chainvet_code_message(UINT32_MAX, buf, sizeof buf, NULL), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(buf, "4294967295");
+  for (uint32_t c = 0; c < 3000; c++) {
+    CHECK_RESULT(chainvet_code_message(c, buf, sizeof buf, NULL), CHAINVET_RESULT_OK);
+    CHECK(strlen(buf) > 0);
+  }
+
+  /* Size query, then truncation: a NUL-terminated prefix and the full length. */
+  size_t full = 0;
+  CHECK_RESULT(chainvet_code_message(1600, NULL, 0, &full), CHAINVET_RESULT_INSUFFICIENT_BUFFER);
+  CHECK(full == strlen("validity.expired: a certificate has expired"));
+  char small[9];
+  memset(small, 'x', sizeof small);
+  len = 0;
+  CHECK_RESULT(chainvet_code_message(1600, small, sizeof small, &len),
+               CHAINVET_RESULT_INSUFFICIENT_BUFFER);
+  CHECK(strcmp(small, "validity") == 0);
+  CHECK(len == full);
+  char exact[64];
+  CHECK_RESULT(chainvet_code_message(1600, exact, full + 1, NULL), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_code_message(1600, exact, full, NULL), CHAINVET_RESULT_INSUFFICIENT_BUFFER);
+  CHECK(strlen(exact) == full - 1);
+  char one[1] = {'x'};
+  CHECK_RESULT(chainvet_code_message(1600, one, 1, NULL), CHAINVET_RESULT_INSUFFICIENT_BUFFER);
+  CHECK(one[0] == '\0');
+
+  CHECK_RESULT(chainvet_code_message(1600, NULL, 10, &len), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_code_message(1600, buf, SIZE_MAX, NULL), CHAINVET_RESULT_INVALID_PARAMETER);
+}
+
+static void test_options(void) {
+  chainvet_options *o = UNTOUCHED;
+  CHECK_RESULT(chainvet_options_new(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_new(&o), CHAINVET_RESULT_OK);
+  REQUIRE(o != NULL && o != UNTOUCHED);
+  CHECK_RESULT(chainvet_options_set_time(o, 0), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_time(o, -62167219200), CHAINVET_RESULT_OK);   /* 0000-01-01 */
+  CHECK_RESULT(chainvet_options_set_time(o, 253402300799), CHAINVET_RESULT_OK);   /* 9999-12-31 */
+  CHECK_RESULT(chainvet_options_set_time(o, 253402300800), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_time(o, -62167219201), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_time(o, INT64_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_time(o, INT64_MIN), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_time(NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_time_now(o), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_time_now(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+
+  /* A failed set_time leaves the previous time in place. */
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_time(o, at), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_time(o, INT64_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  chainvet_report *r = validate_file(v, "good.pem", o);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, "\"validated_at\":\"2026-06-01T00:00:00Z\"");
+  chainvet_report_free(r);
+  /* Year 2040: the leaf (valid to 2035) has expired. */
+  CHECK_RESULT(chainvet_options_set_time(o, 2208988800), CHAINVET_RESULT_OK);
+  r = validate_file(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_VALIDITY_EXPIRED) >= 0);
+  chainvet_report_free(r);
+
+  chainvet_validator_free(v);
+  chainvet_options_free(o);
+  chainvet_options_free(NULL);
+}
+
+static void test_validator_constructors(void) {
+  chainvet_validator *v = UNTOUCHED;
+  CHECK_RESULT(chainvet_validator_new(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new(&v), CHAINVET_RESULT_OK);
+  CHECK(v != NULL && v != UNTOUCHED);
+  chainvet_validator_free(v);
+  chainvet_validator_free(NULL);
+
+  /* TOML and JSON policies. */
+  const char *toml = "leaf_min_lifetime_days = 0\n[severity]\n\"chain.order_reversed\" = \"warning\"\n";
+  v = UNTOUCHED;
+  char err[512] = "untouched";
+  size_t err_len = 12345;
+  CHECK_RESULT(chainvet_validator_new_from_policy(toml, strlen(toml), &v, err, sizeof err, &err_len),
+               CHAINVET_RESULT_OK);
+  CHECK(v != UNTOUCHED && v != NULL);
+  CHECK(strcmp(err, "untouched") == 0 && err_len == 12345); /* not written on success */
+  chainvet_options *o = options_at(at);
+  chainvet_report *r = validate_file(v, "reversed.pem", o);
+  CHECK(chainvet_report_accepted(r)); /* downgraded to a warning by the policy */
+  long i = find_code(r, CHAINVET_CODE_CHAIN_ORDER_REVERSED);
+  CHECK(i >= 0);
+  chainvet_severity sev = 0;
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_WARNING);
+  chainvet_report_free(r);
+  chainvet_validator_free(v);
+
+  const char *json = "{\"rsa_min_bits\": 3072, \"severity\": {\"chain.order_reversed\": \"off\"}}";
+  v = NULL;
+  CHECK_RESULT(chainvet_validator_new_from_policy(json, strlen(json), &v, NULL, 0, NULL),
+               CHAINVET_RESULT_OK);
+  r = validate_file(v, "reversed.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_ORDER_REVERSED) < 0); /* turned off */
+  chainvet_report_free(r);
+  chainvet_validator_free(v);
+
+  /* An empty policy is the default policy. */
+  v = NULL;
+  CHECK_RESULT(chainvet_validator_new_from_policy("", 0, &v, NULL, 0, NULL), CHAINVET_RESULT_OK);
+  chainvet_validator_free(v);
+
+  /* A typo: rejected with a message naming the key and line; nothing written to v. */
+  const char *typo = "rsa_min_bits = 2048\nrsa_min_bit = 1024\n";
+  v = UNTOUCHED;
+  err_len = 0;
+  CHECK_RESULT(chainvet_validator_new_from_policy(typo, strlen(typo), &v, err, sizeof err, &err_len),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK(v == UNTOUCHED);
+  CHECK_STR_CONTAINS(err, "rsa_min_bit");
+  CHECK_STR_CONTAINS(err, "line 2");
+  CHECK(err_len == strlen(err));
+  /* The same into a small buffer: truncated, NUL-terminated, full length reported, and
+   * still POLICY_INVALID (the result the caller must see). */
+  char small[16];
+  size_t full = 0;
+  CHECK_RESULT(chainvet_validator_new_from_policy(typo, strlen(typo), &v, small, sizeof small, &full),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK(strlen(small) == sizeof small - 1 && full == err_len);
+  CHECK(strncmp(small, err, sizeof small - 1) == 0);
+  CHECK_RESULT(chainvet_validator_new_from_policy(typo, strlen(typo), &v, NULL, 0, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK(v == UNTOUCHED);
+
+  /* Bad values, unknown codes, broken syntax, JSON errors. */
+  const char *bad[] = {
+      "max_certificates = \"ten\"\n",
+      "[severity]\n\"chain.nope\" = \"off\"\n",
+      "[severity\n",
+      "{\"rsa_min_bits\": }",
+      "trust_store = \"/nonexistent/roots.pem\"\n",
+  };
+  const char *bad_words[] = {"max_certificates", "chain.nope", "TOML", "JSON", "/nonexistent/roots.pem"};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    err[0] = 0;
+    CHECK_RESULT(chainvet_validator_new_from_policy(bad[k], strlen(bad[k]), &v, err, sizeof err, NULL),
+                 CHAINVET_RESULT_POLICY_INVALID);
+    CHECK_STR_CONTAINS(err, bad_words[k]);
+  }
+  /* Not UTF-8 (and an embedded NUL is just a character of the text). */
+  const char latin1[] = "# caf\xe9\nrsa_min_bits = 2048\n";
+  CHECK_RESULT(chainvet_validator_new_from_policy(latin1, sizeof latin1 - 1, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "not UTF-8");
+  CHECK_STR_CONTAINS(err, "offset 5");
+  const char with_nul[] = "rsa_min_bits = 2048\n\0\n";
+  CHECK_RESULT(chainvet_validator_new_from_policy(with_nul, sizeof with_nul - 1, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  /* 10 MB of random bytes as a policy. */
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 0x9e3779b97f4a7c15ULL);
+  CHECK_RESULT(chainvet_validator_new_from_policy((const char *)noise, big, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  /* ... and 10 MB of printable noise, which gets past the UTF-8 check to the parser. */
+  for (size_t k = 0; k < big; k++) noise[k] = (unsigned char)(' ' + noise[k] % 95);
+  CHECK_RESULT(chainvet_validator_new_from_policy((const char *)noise, big, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  free(noise);
+  CHECK(v == UNTOUCHED);
+
+  /* NULL and length misuse. */
+  CHECK_RESULT(chainvet_validator_new_from_policy(NULL, 0, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_from_policy(toml, strlen(toml), NULL, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_from_policy(toml, strlen(toml), &v, NULL, 10, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_from_policy(toml, SIZE_MAX, &v, NULL, 0, NULL),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(v == UNTOUCHED);
+
+  /* Policy files: a relative trust store resolves against the file's directory. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/trusting.toml", unit_dir);
+  v = NULL;
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, err, sizeof err, NULL), CHAINVET_RESULT_OK);
+  r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  chainvet_validator_free(v);
+
+  snprintf(path, sizeof path, "%s/untrusting.toml", unit_dir);
+  v = NULL;
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, NULL, 0, NULL), CHAINVET_RESULT_OK);
+  r = validate_file(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_ROOT_NOT_TRUSTED) >= 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(v);
+
+  v = UNTOUCHED;
+  snprintf(path, sizeof path, "%s/no-such-policy.toml", unit_dir);
+  err_len = 0;
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, err, sizeof err, &err_len),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "no-such-policy.toml");
+  CHECK(err_len == strlen(err));
+  snprintf(path, sizeof path, "%s/good.pem", unit_dir); /* not a policy */
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "good.pem");
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(NULL, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, NULL, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, NULL, 1, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(v == UNTOUCHED);
+  chainvet_options_free(o);
+}
+
+static void test_report_accessors(const chainvet_validator *v, const chainvet_options *o) {
+  /* A good chain: accepted, no findings, JSON says so. */
+  chainvet_report *r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, "\"accepted\":true");
+  CHECK_STR_CONTAINS(json, "CN=Test Leaf");
+  const char *again = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &again), CHAINVET_RESULT_OK);
+  CHECK(again == json); /* owned by the report, made once */
+  uint32_t code = 777;
+  CHECK_RESULT(chainvet_report_finding_code(r, 0, &code), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK(code == 777);
+  chainvet_report_free(r);
+
+  /* A reversed chain: every accessor on its finding. */
+  r = validate_file(v, "reversed.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  size_t n = chainvet_report_findings_count(r);
+  CHECK(n >= 1);
+  long i = find_code(r, CHAINVET_CODE_CHAIN_ORDER_REVERSED);
+  REQUIRE(i >= 0);
+  size_t k = (size_t)i;
+  const char *name = NULL, *message = NULL, *hint = NULL;
+  chainvet_severity sev = 0;
+  CHECK_RESULT(chainvet_report_finding_code_name(r, k, &name), CHAINVET_RESULT_OK);
+  CHECK(name != NULL && strcmp(name, "chain.order_reversed") == 0);
+  CHECK_RESULT(chainvet_report_finding_severity(r, k, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_ERROR);
+  CHECK_RESULT(chainvet_report_finding_message(r, k, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "reverse order");
+  CHECK_RESULT(chainvet_report_finding_hint(r, k, &hint), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(hint, "2, 1, 0");
+  const char *message2 = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, k, &message2), CHAINVET_RESULT_OK);
+  CHECK(message2 == message);
+  size_t cert = 12345;
+  chainvet_result cr = chainvet_report_finding_certificate(r, k, &cert);
+  CHECK(cr == CHAINVET_RESULT_OK || cr == CHAINVET_RESULT_NOT_PRESENT);
+  if (cr == CHAINVET_RESULT_NOT_PRESENT) CHECK(cert == 12345);
+  else CHECK(cert < 3);
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, "\"accepted\":false");
+  CHECK_STR_CONTAINS(json, "chain.order_reversed");
+
+  /* Out of range: nothing written. */
+  name = message = hint = UNTOUCHED;
+  sev = 0;
+  code = 777;
+  cert = 12345;
+  CHECK_RESULT(chainvet_report_finding_code(r, n, &code), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_finding_code_name(r, n, &name), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_finding_severity(r, n, &sev), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_finding_certificate(r, n, &cert), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_finding_message(r, SIZE_MAX, &message), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_finding_hint(r, n, &hint), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK(name == UNTOUCHED && message == UNTOUCHED && hint == UNTOUCHED);
+  CHECK(sev == 0 && code == 777 && cert == 12345);
+
+  /* NULL report or NULL out-pointer. */
+  CHECK(!chainvet_report_accepted(NULL));
+  CHECK(chainvet_report_findings_count(NULL) == 0);
+  CHECK_RESULT(chainvet_report_finding_code(NULL, 0, &code), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_code(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_code_name(NULL, 0, &name), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_code_name(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_severity(NULL, 0, &sev), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_severity(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_certificate(NULL, 0, &cert), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_certificate(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_message(NULL, 0, &message), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_message(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_hint(NULL, 0, &hint), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_hint(r, k, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_json(NULL, &json), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_json(r, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(name == UNTOUCHED && message == UNTOUCHED && hint == UNTOUCHED);
+  chainvet_report_free(r);
+  chainvet_report_free(NULL);
+
+  /* A private key in the bundle: reported, never echoed. */
+  size_t len;
+  char *with_key = (char *)read_file(unit_dir, "with-key.pem", &len);
+  r = validate_file(v, "with-key.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_PEM_PRIVATE_KEY_PRESENT);
+  CHECK(i >= 0);
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_NOT_PRESENT);
+  char *key_body = strstr(with_key, "PRIVATE KEY-----\n");
+  REQUIRE(key_body != NULL);
+  key_body += strlen("PRIVATE KEY-----\n");
+  key_body[40] = 0; /* the first 40 base64 characters of the key */
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK(strstr(json, key_body) == NULL);
+  for (size_t j = 0; j < chainvet_report_findings_count(r); j++) {
+    CHECK_RESULT(chainvet_report_finding_message(r, j, &message), CHAINVET_RESULT_OK);
+    CHECK_RESULT(chainvet_report_finding_hint(r, j, &hint), CHAINVET_RESULT_OK);
+    CHECK(strstr(message, key_body) == NULL && strstr(hint, key_body) == NULL);
+  }
+  free(with_key);
+  chainvet_report_free(r);
+}
+
+static void test_validate_pem_misuse(const chainvet_validator *v, const chainvet_options *o) {
+  chainvet_report *r = UNTOUCHED;
+  const unsigned char dummy[1] = {0};
+  CHECK_RESULT(chainvet_validator_validate_pem(NULL, dummy, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, NULL, 0, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, NULL, 10, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, dummy, 1, o, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, dummy, SIZE_MAX, o, &r), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, dummy, (size_t)PTRDIFF_MAX + 1, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(r == UNTOUCHED);
+
+  /* Empty input is a finding, not an error result. */
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(v, dummy, 0, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_EMPTY) >= 0);
+  chainvet_report_free(r);
+
+  /* NULL options: validate now. The fixture leaf is valid until 2035. */
+  r = NULL;
+  size_t len;
+  unsigned char *pem = read_file(unit_dir, "good.pem", &len);
+  CHECK_RESULT(chainvet_validator_validate_pem(v, pem, len, NULL, &r), CHAINVET_RESULT_OK);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK(strstr(json, "\"validated_at\":\"2026-06-01T00:00:00Z\"") == NULL);
+  chainvet_report_free(r);
+  free(pem);
+
+  /* 10 MB of random bytes: over the default 1 MiB limit... */
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 42);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(v, noise, big, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_TOO_LARGE) >= 0);
+  chainvet_report_free(r);
+
+  /* ... and with the limit off, so the bytes are really read: binary, not PEM. */
+  const char *unlimited = "max_input_bytes = 0\n";
+  chainvet_validator *uv = NULL;
+  REQUIRE(chainvet_validator_new_from_policy(unlimited, strlen(unlimited), &uv, NULL, 0, NULL) ==
+          CHAINVET_RESULT_OK);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(uv, noise, big, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_NOT_PEM) >= 0);
+  chainvet_report_free(r);
+
+  /* 10 MB of PEM-shaped noise: thousands of CERTIFICATE blocks of random base64. */
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t pos = 0;
+  while (pos + 2048 < big) {
+    pos += (size_t)sprintf((char *)noise + pos, "-----BEGIN CERTIFICATE-----\n");
+    for (int line = 0; line < 20; line++) {
+      for (int c = 0; c < 64; c++, pos++) noise[pos] = (unsigned char)b64[noise[pos] % 64];
+      noise[pos++] = '\n';
+    }
+    pos += (size_t)sprintf((char *)noise + pos, "-----END CERTIFICATE-----\n");
+  }
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(uv, noise, pos, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED) >= 0);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_TOO_LONG) >= 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(uv);
+  free(noise);
+}
+
+static void test_validate_der(const chainvet_validator *v, const chainvet_options *o) {
+  size_t lens[3];
+  unsigned char *ders[3];
+  for (int k = 0; k < 3; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "good-%d.der", k);
+    ders[k] = read_file(unit_dir, name, &lens[k]);
+  }
+  const uint8_t *certs[3] = {ders[0], ders[1], ders[2]};
+
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, lens, 3, o, &r), CHAINVET_RESULT_OK);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  chainvet_report_free(r);
+
+  /* Root first: misordered, and the indices are positions in the list given. */
+  const uint8_t *reversed[3] = {ders[2], ders[1], ders[0]};
+  size_t reversed_lens[3] = {lens[2], lens[1], lens[0]};
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(v, reversed, reversed_lens, 3, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_ORDER_REVERSED) >= 0);
+  chainvet_report_free(r);
+
+  /* A truncated certificate: malformed, at index 0. */
+  size_t cut[3] = {lens[0] - 1, lens[1], lens[2]};
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, cut, 3, o, &r), CHAINVET_RESULT_OK);
+  long i = find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED);
+  CHECK(i >= 0);
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  chainvet_report_free(r);
+
+  /* No certificates: input.empty (arrays must still be non-NULL). */
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, lens, 0, o, &r), CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_EMPTY) >= 0);
+  chainvet_report_free(r);
+
+  /* A zero-length certificate and 10 MB of random bytes as certificates. */
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 7);
+  const uint8_t *junk[2] = {noise, noise};
+  size_t junk_lens[2] = {0, big};
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(v, junk, junk_lens, 2, o, &r), CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_TOO_LARGE) >= 0);
+  chainvet_report_free(r);
+  const char *unlimited = "max_input_bytes = 0\n";
+  chainvet_validator *uv = NULL;
+  REQUIRE(chainvet_validator_new_from_policy(unlimited, strlen(unlimited), &uv, NULL, 0, NULL) ==
+          CHAINVET_RESULT_OK);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_der(uv, junk, junk_lens, 2, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) >= 2);
+  i = find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED);
+  CHECK(i >= 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(uv);
+  free(noise);
+
+  /* Misuse: nothing written. */
+  r = UNTOUCHED;
+  const uint8_t *with_null[3] = {ders[0], NULL, ders[2]};
+  CHECK_RESULT(chainvet_validator_validate_der(NULL, certs, lens, 3, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, NULL, lens, 3, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, NULL, 3, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, NULL, NULL, 0, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, with_null, lens, 3, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, lens, 3, o, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, lens, SIZE_MAX, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  size_t huge[3] = {lens[0], SIZE_MAX, lens[2]};
+  CHECK_RESULT(chainvet_validator_validate_der(v, certs, huge, 3, o, &r), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(r == UNTOUCHED);
+  for (int k = 0; k < 3; k++) free(ders[k]);
+}
+
+static chainvet_report *check_binding(const chainvet_validator *v, const chainvet_registry *reg,
+                                      const char *client, const char *leaf_file,
+                                      const chainvet_options *o) {
+  size_t len;
+  unsigned char *der = read_file(unit_dir, leaf_file, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, client, strlen(client), der, len, o, &r),
+               CHAINVET_RESULT_OK);
+  free(der);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+static void test_registry(void) {
+  char path[4096], err[512];
+  size_t err_len = 0;
+  chainvet_registry *reg = UNTOUCHED;
+
+  /* Loading: from a file, from text; errors name file, line and field. */
+  snprintf(path, sizeof path, "%s/registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &reg, err, sizeof err, &err_len), CHAINVET_RESULT_OK);
+  REQUIRE(reg != NULL && reg != UNTOUCHED);
+  CHECK(chainvet_registry_client_count(reg) == 2);
+  CHECK(chainvet_registry_client_count(NULL) == 0);
+
+  chainvet_registry *bad = UNTOUCHED;
+  snprintf(path, sizeof path, "%s/bad-registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, err, sizeof err, &err_len),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "bad-registry.toml: line 5");
+  CHECK_STR_CONTAINS(err, "clients.broken.sha256[0]");
+  CHECK(err_len == strlen(err));
+  char small[8];
+  size_t full = 0;
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, small, sizeof small, &full),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK(strlen(small) == sizeof small - 1 && full == err_len);
+  snprintf(path, sizeof path, "%s/no-such-registry.toml", unit_dir);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "no-such-registry.toml");
+  CHECK(bad == UNTOUCHED);
+
+  const char *text = "[clients.acme]\ncertificates = [\"good.pem\"]\n";
+  chainvet_registry *from_text = NULL;
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), unit_dir, &from_text, err, sizeof err, NULL),
+               CHAINVET_RESULT_OK);
+  CHECK(chainvet_registry_client_count(from_text) == 1);
+  chainvet_registry_free(from_text);
+  /* Relative to the working directory (the repository root in CI): no such file. */
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), NULL, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "good.pem");
+  const char *json = "{\"clients\": {\"x\": {\"sha256\": [\"nope\"]}}}";
+  CHECK_RESULT(chainvet_registry_new_from_text(json, strlen(json), unit_dir, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "clients.x.sha256[0]");
+  const char latin1[] = "[clients.caf\xe9]\n";
+  CHECK_RESULT(chainvet_registry_new_from_text(latin1, sizeof latin1 - 1, unit_dir, &bad, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  CHECK_STR_CONTAINS(err, "not UTF-8");
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 99);
+  CHECK_RESULT(chainvet_registry_new_from_text((const char *)noise, big, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  for (size_t k = 0; k < big; k++) noise[k] = (unsigned char)(' ' + noise[k] % 95);
+  CHECK_RESULT(chainvet_registry_new_from_text((const char *)noise, big, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  free(noise);
+  CHECK_RESULT(chainvet_registry_new_from_file(NULL, &bad, err, sizeof err, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, NULL, err, sizeof err, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, NULL, 4, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(NULL, 0, unit_dir, &bad, NULL, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(text, strlen(text), unit_dir, NULL, NULL, 0, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_registry_new_from_text(text, SIZE_MAX, unit_dir, &bad, NULL, 0, NULL),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(bad == UNTOUCHED);
+  chainvet_registry_free(NULL);
+
+  /* Binding as part of validation, through the options. */
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acme", 4), CHAINVET_RESULT_OK);
+  chainvet_report *r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = validate_file(v, "other.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH);
+  CHECK(i >= 0);
+  const char *message = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "good.pem");
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "nobody", 6), CHAINVET_RESULT_OK);
+  r = validate_file(v, "good.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_NO_REGISTERED_CERTIFICATE) >= 0);
+  chainvet_report_free(r);
+  /* The id is a length-delimited string: "acme" out of "acmex". */
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acmex", 4), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "\xff\xfe", 2), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(NULL, reg, "acme", 4), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(o, NULL, "acme", 4), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_client(o, reg, NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_file(v, "other.pem", o); /* still "acme": failed calls changed nothing */
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_client(o), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_clear_client(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_file(v, "other.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  /* The binding check alone, on a DER leaf. */
+  r = check_binding(v, reg, "acme", "good-0.der", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  const char *js = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &js), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(js, "\"validated_at\":\"2026-06-01T00:00:00Z\"");
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "acme", "other-0.der", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "pinned", "good-0.der", NULL);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "pinned", "other-0.der", NULL);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_FINGERPRINT_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "nobody", "good-0.der", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_NO_REGISTERED_CERTIFICATE) >= 0);
+  chainvet_report_free(r);
+  r = check_binding(v, reg, "acme", "good-1.der", o); /* the intermediate is not registered */
+  CHECK(!chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  noise = random_bytes(4096, 5);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 4096, o, &r), CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED) >= 0);
+  chainvet_report_free(r);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 0, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = UNTOUCHED;
+  CHECK_RESULT(chainvet_validator_check_binding_der(NULL, reg, "acme", 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, NULL, "acme", 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, NULL, 4, noise, 1, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, NULL, 0, o, &r), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, 1, o, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "\xff", 1, noise, 1, o, &r), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_check_binding_der(v, reg, "acme", 4, noise, SIZE_MAX, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(r == UNTOUCHED);
+  free(noise);
+
+  /* Options keep the client's registrations: the registry may go first. */
+  CHECK_RESULT(chainvet_options_set_client(o, reg, "acme", 4), CHAINVET_RESULT_OK);
+  chainvet_registry_free(reg);
+  r = validate_file(v, "other.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+}
+
+static const char *revocation_dir;
+
+/* Validates revocation/NAME.pem offline with `o`. */
+static chainvet_report *validate_rev(const chainvet_validator *v, const char *name,
+                                     const chainvet_options *o) {
+  size_t len;
+  unsigned char *pem = read_file(revocation_dir, name, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_pem(v, pem, len, o, &r), CHAINVET_RESULT_OK);
+  free(pem);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+/* Adds revocation/NAME with `add` (one of the chainvet_options_add_* functions). */
+static void add_file(chainvet_options *o, const char *name,
+                     chainvet_result (*add)(chainvet_options *, const uint8_t *, size_t)) {
+  size_t len;
+  unsigned char *data = read_file(revocation_dir, name, &len);
+  CHECK_RESULT(add(o, data, len), CHAINVET_RESULT_OK);
+  free(data); /* copied by the library */
+}
+
+/* The leaf's revocation entry: status, method and source (0 when not present). */
+static void leaf_revocation(const chainvet_report *r, chainvet_revocation_status *status,
+                            chainvet_revocation_method *method, chainvet_revocation_source *source) {
+  *status = 0;
+  *method = 0;
+  *source = 0;
+  REQUIRE(chainvet_report_revocation_count(r) >= 1);
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, 0, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  CHECK_RESULT(chainvet_report_revocation_status(r, 0, status), CHAINVET_RESULT_OK);
+  chainvet_result m = chainvet_report_revocation_method(r, 0, method);
+  chainvet_result s = chainvet_report_revocation_source(r, 0, source);
+  CHECK(m == CHAINVET_RESULT_OK || m == CHAINVET_RESULT_NOT_PRESENT);
+  CHECK(s == m);
+}
+
+static void test_revocation(void) {
+  size_t len;
+  char *at_text = (char *)read_file(revocation_dir, "at.txt", &len);
+  int64_t now = strtoll(at_text, NULL, 10);
+  free(at_text);
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(now);
+  /* Offline: the responder these certificates name is gone; only what is added here
+   * and the cache count. */
+  CHECK_RESULT(chainvet_options_set_offline(o, true), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_ocsp_nonce(o, true), CHAINVET_RESULT_OK); /* fetches only */
+  chainvet_revocation_status status;
+  chainvet_revocation_method method;
+  chainvet_revocation_source source;
+
+  /* Nothing stapled or supplied: unavailable, a warning in the default soft-fail mode. */
+  chainvet_report *r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE);
+  CHECK(i >= 0);
+  chainvet_severity sev = 0;
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_WARNING);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_UNAVAILABLE && method == 0 && source == 0);
+  chainvet_report_free(r);
+
+  /* Stapled responses made by `openssl ocsp`: good, revoked, unknown. */
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_GOOD);
+  CHECK(method == CHAINVET_REVOCATION_METHOD_OCSP && source == CHAINVET_REVOCATION_SOURCE_STAPLED);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, "\"source\":\"stapled\"");
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  add_file(o, "revoked-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_REVOCATION_REVOKED);
+  REQUIRE(i >= 0);
+  const char *message = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "keyCompromise");
+  CHECK_STR_CONTAINS(message, "2026-01-15");
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  add_file(o, "unknown-ocsp.der", chainvet_options_add_ocsp_response); /* supplied */
+  r = validate_rev(v, "unknown.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_UNKNOWN) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_UNKNOWN && source == CHAINVET_REVOCATION_SOURCE_SUPPLIED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* A delegated responder the CA authorised is fine; an unrelated signer is not, and a
+   * response about another certificate is not either. */
+  add_file(o, "delegated-good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "unrelated-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_INVALID);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) < 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* Stale: a day and more after the responses were made. */
+  add_file(o, "good-ocsp.der", chainvet_options_add_stapled_ocsp);
+  CHECK_RESULT(chainvet_options_set_time(o, now + 3 * 86400), CHAINVET_RESULT_OK);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_set_time(o, now), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* CRLs made by `openssl ca -gencrl`, DER and PEM. */
+  add_file(o, "crl.der", chainvet_options_add_crl);
+  r = validate_rev(v, "revoked.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED && method == CHAINVET_REVOCATION_METHOD_CRL &&
+        source == CHAINVET_REVOCATION_SOURCE_SUPPLIED);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  add_file(o, "crl.pem", chainvet_options_add_crl);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_GOOD && method == CHAINVET_REVOCATION_METHOD_CRL);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* Hostile input: 10 MB of random bytes stapled, an empty response, a random CRL. */
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 2000);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, noise, big), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(o, noise, 0), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_add_crl(o, noise + 1, 4096), CHAINVET_RESULT_OK);
+  free(noise);
+  r = validate_rev(v, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_RESPONSE_INVALID) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* The policy decides: hard-fail makes "unavailable" an error, off checks nothing. */
+  char path[4096];
+  chainvet_validator *hard = NULL, *off = NULL;
+  snprintf(path, sizeof path, "%s/hard-fail.toml", revocation_dir);
+  REQUIRE(chainvet_validator_new_from_policy_file(path, &hard, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  r = validate_rev(hard, "good.pem", o);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE);
+  CHECK(i >= 0);
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_ERROR);
+  chainvet_report_free(r);
+  snprintf(path, sizeof path, "%s/off.toml", revocation_dir);
+  REQUIRE(chainvet_validator_new_from_policy_file(path, &off, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  add_file(o, "revoked-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = validate_rev(off, "revoked.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_revocation_count(r) == 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(hard);
+  chainvet_validator_free(off);
+
+  /* Accessor misuse: nothing written. */
+  r = validate_rev(v, "revoked.pem", o);
+  size_t n = chainvet_report_revocation_count(r);
+  size_t cert = 12345;
+  status = 0;
+  method = 0;
+  source = 0;
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, n, &cert), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_status(r, n, &status), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_method(r, SIZE_MAX, &method), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_source(r, n, &source), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK_RESULT(chainvet_report_revocation_certificate(NULL, 0, &cert), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_certificate(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_status(NULL, 0, &status), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_status(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_method(NULL, 0, &method), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_method(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_source(NULL, 0, &source), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_revocation_source(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(cert == 12345 && status == 0 && method == 0 && source == 0);
+  CHECK(chainvet_report_revocation_count(NULL) == 0);
+  chainvet_report_free(r);
+
+  /* Options misuse: nothing changes. */
+  const uint8_t byte = 0;
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_stapled_ocsp(o, &byte, SIZE_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_ocsp_response(o, NULL, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_crl(NULL, &byte, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_crl(o, NULL, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_offline(NULL, true), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_set_ocsp_nonce(NULL, false), CHAINVET_RESULT_NULL_PARAMETER);
+  r = validate_rev(v, "revoked.pem", o); /* still just the revoked response from above */
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  chainvet_report_free(r);
+
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+}
+
+/* A report is independent of its validator and options: both may go first. After
+ * chainvet_report_free nothing touches the report's memory again (ASan and valgrind
+ * would see it in the calls that follow). */
+static void test_lifetimes(void) {
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  chainvet_report *r = validate_file(v, "reversed.pem", o);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  const char *message = NULL;
+  CHECK(chainvet_report_findings_count(r) >= 1);
+  CHECK_RESULT(chainvet_report_finding_message(r, 0, &message), CHAINVET_RESULT_OK);
+  CHECK(strlen(message) > 0);
+  chainvet_report_free(r);
+
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  o = options_at(at);
+  for (int k = 0; k < 20; k++) {
+    chainvet_report *again = validate_file(v, k % 2 ? "reversed.pem" : "good.pem", o);
+    CHECK(chainvet_report_accepted(again) == (k % 2 == 0));
+    chainvet_report_free(again);
+  }
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s FIXTURES_DIR EXPECTED_VERSION\n", argv[0]);
+    return 2;
+  }
+  static char unit[4096], revocation[4096];
+  snprintf(unit, sizeof unit, "%s/unit", argv[1]);
+  snprintf(revocation, sizeof revocation, "%s/revocation", argv[1]);
+  unit_dir = unit;
+  revocation_dir = revocation;
+  size_t len;
+  char *at_text = (char *)read_file(unit_dir, "at.txt", &len);
+  at = strtoll(at_text, NULL, 10);
+  free(at_text);
+  REQUIRE(at > 0);
+
+  test_version(argv[2]);
+  test_code_name();
+  test_code_message();
+  test_options();
+  test_validator_constructors();
+
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  test_report_accessors(v, o);
+  test_validate_pem_misuse(v, o);
+  test_validate_der(v, o);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+
+  test_registry();
+  test_revocation();
+  test_lifetimes();
+  return finish("api");
+}
