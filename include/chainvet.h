@@ -286,6 +286,10 @@ enum chainvet_code
    */
   CHAINVET_CODE_CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION = 1201,
   /**
+   * `certificate.nonconforming` (error by default): a certificate breaks an RFC 5280 or CA/B Forum profile rule.
+   */
+  CHAINVET_CODE_CERTIFICATE_NONCONFORMING = 1202,
+  /**
    * `chain.order_reversed` (error by default): the chain is in reverse order.
    */
   CHAINVET_CODE_CHAIN_ORDER_REVERSED = 1300,
@@ -322,6 +326,10 @@ enum chainvet_code
    */
   CHAINVET_CODE_CHAIN_NAME_CONSTRAINTS_VIOLATED = 1308,
   /**
+   * `chain.budget_exceeded` (error by default): validation gave up at a resource limit.
+   */
+  CHAINVET_CODE_CHAIN_BUDGET_EXCEEDED = 1309,
+  /**
    * `leaf.self_signed` (error by default): the leaf certificate is self-signed.
    */
   CHAINVET_CODE_LEAF_SELF_SIGNED = 1400,
@@ -349,6 +357,14 @@ enum chainvet_code
    * `root.not_trusted` (error by default): the chain does not end at a trusted root.
    */
   CHAINVET_CODE_ROOT_NOT_TRUSTED = 1406,
+  /**
+   * `leaf.name_mismatch` (error by default): the leaf certificate is not valid for the expected name.
+   */
+  CHAINVET_CODE_LEAF_NAME_MISMATCH = 1407,
+  /**
+   * `leaf.server_auth_missing` (error by default): the leaf certificate is not valid for TLS server authentication.
+   */
+  CHAINVET_CODE_LEAF_SERVER_AUTH_MISSING = 1408,
   /**
    * `signature.invalid` (error by default): a signature does not verify.
    */

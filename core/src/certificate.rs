@@ -18,6 +18,12 @@ pub use public_key::{Curve, KeyAlgorithm, PublicKey};
 
 use crate::time::Timestamp;
 
+/// Most extensions a certificate may carry. RFC 5280 defines 17 certificate extensions and
+/// real certificates carry about 10; the bound keeps the duplicate-extension checks
+/// (quadratic in the count) cheap on a hostile certificate that packs a megabyte with
+/// tiny extensions.
+pub const MAX_EXTENSIONS: usize = 100;
+
 /// A certificate decoded once, with byte ranges into its DER for the parts that are
 /// compared or verified as received. Names are kept as DER and decoded into x509-cert
 /// `Name`s only when asked for (`subject()`, `issuer()`, `common_name()`).
@@ -97,6 +103,12 @@ impl Certificate {
             raw::split_spki(tbs.spki).map_err(|e| bad("bad subjectPublicKeyInfo", e))?;
         let issuer_raw = raw::value_of(tbs.issuer).map_err(|e| bad("bad issuer", e))?;
         let subject_raw = raw::value_of(tbs.subject).map_err(|e| bad("bad subject", e))?;
+        if tbs.extensions.len() > MAX_EXTENSIONS {
+            return Err(MalformedCertificate(format!(
+                "{} extensions, more than the {MAX_EXTENSIONS} chainvet reads",
+                tbs.extensions.len()
+            )));
+        }
         let extensions = Extensions::decode(&tbs.extensions);
         let public_key = PublicKey::from_spki_parts(spki_parts.algorithm, spki_parts.public_key);
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &der);

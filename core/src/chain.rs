@@ -12,6 +12,11 @@ use crate::report::Role;
 use crate::signature::{self, VerifyError};
 use crate::trust::TrustStore;
 
+/// Most signature checks one analysis spends on candidate links: the figure rustls-webpki
+/// takes from the fix for Go CVE-2018-16875 (quadratic chain building). A default bundle
+/// (10 certificates, all with one name) needs at most 90.
+pub(crate) const LINK_SIGNATURE_BUDGET: usize = 100;
+
 /// How a certificate relates to the issuer chosen for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Link {
@@ -63,6 +68,45 @@ pub(crate) struct Chain {
 }
 
 impl Chain {
+    /// A chain built elsewhere (trust-store mode): `path` is leaf first, each link already
+    /// verified, and ends at the trust anchor when `anchored`; every other slot of `slots`
+    /// is unrelated.
+    pub(crate) fn from_path(slots: &[Slot], path: Vec<usize>, anchored: bool) -> Chain {
+        let mut roles: Vec<Role> = slots
+            .iter()
+            .map(|s| {
+                if s.is_ok() {
+                    Role::Unrelated
+                } else {
+                    Role::Malformed
+                }
+            })
+            .collect();
+        for (pos, &i) in path.iter().enumerate() {
+            roles[i] = if pos == 0 {
+                Role::Leaf
+            } else if anchored && pos + 1 == path.len() {
+                Role::Root
+            } else {
+                Role::Intermediate
+            };
+        }
+        // Every link of the path was verified by whoever built it.
+        let links = path
+            .windows(2)
+            .map(|w| (w[0], (w[1], Link::Verified)))
+            .collect();
+        Chain {
+            leaf: path.first().copied(),
+            leaf_reason: "the presented certificate is the leaf".to_owned(),
+            ends_at_root: anchored,
+            roles,
+            path,
+            links,
+            ..Chain::default()
+        }
+    }
+
     /// The issuer chosen for certificate `i` and how it links.
     pub(crate) fn link_of(&self, i: usize) -> Option<&(usize, Link)> {
         self.links.get(&i)
@@ -152,6 +196,10 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             Some(Link::Verified | Link::Unverifiable(_))
         )
     };
+    // Candidate links are verified pairwise: a bundle of same-named certificates costs
+    // n * (n - 1) signature checks, so the checks are budgeted.
+    let mut budget = LINK_SIGNATURE_BUDGET;
+    let mut exhausted = false;
     for &c in &live {
         if is_root(c, &self_sig) {
             continue;
@@ -166,6 +214,11 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             {
                 continue;
             }
+            if budget == 0 {
+                exhausted = true;
+                break;
+            }
+            budget -= 1;
             let link = Link::from_result(signature::verify_issued_by(child, parent));
             let better = match &best {
                 None => true,
@@ -183,6 +236,17 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
         if let Some(b) = best {
             chain.links.insert(c, b);
         }
+    }
+
+    if exhausted {
+        findings.add(
+            Code::ChainBudgetExceeded,
+            None,
+            format!(
+                "the bundle holds so many certificates with matching names that chainvet stopped after {LINK_SIGNATURE_BUDGET} signature checks"
+            ),
+            "Send only the leaf, its intermediates and the root, each once.",
+        );
     }
 
     // The leaf: a certificate no other certificate in the bundle was issued by.
@@ -313,18 +377,7 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
         if is_top && chain.ends_at_root {
             continue; // a root's self-signature carries no trust: exempt from the hash rule
         }
-        if signature::is_weak(c.signature_algorithm_id()) {
-            findings.add(
-                Code::SignatureWeakAlgorithm,
-                Some(i),
-                format!(
-                    "{} is signed with {}, a broken hash algorithm",
-                    c.describe(i),
-                    signature::algorithm_name(c.signature_algorithm_id())
-                ),
-                "Have the certificate re-issued with a SHA-256 (or stronger) signature.",
-            );
-        }
+        report_weak_signature(i, c, findings);
         let Some((p, link)) = chain.link_of(i) else {
             continue;
         };
@@ -364,6 +417,23 @@ fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
             }
             Link::Unverifiable(_) => {}
         }
+    }
+}
+
+/// `signature.weak_algorithm` for a certificate whose signature (made by its issuer)
+/// hashes with MD5 or SHA-1. Callers exempt a root's self-signature.
+pub(crate) fn report_weak_signature(i: usize, c: &Certificate, findings: &mut Findings<'_>) {
+    if signature::is_weak(c.signature_algorithm_id()) {
+        findings.add(
+            Code::SignatureWeakAlgorithm,
+            Some(i),
+            format!(
+                "{} is signed with {}, a broken hash algorithm",
+                c.describe(i),
+                signature::algorithm_name(c.signature_algorithm_id())
+            ),
+            "Have the certificate re-issued with a SHA-256 (or stronger) signature.",
+        );
     }
 }
 

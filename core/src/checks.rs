@@ -1,17 +1,22 @@
 //! Policy checks over the assembled chain: validity and lifetime, keys, the X.509
-//! profile of leaf and issuers, and the leaf's subject.
+//! profile of leaf and issuers, the leaf's subject, and (when the policy asks) RFC 5280 /
+//! CA/B conformance.
 
+mod conformance;
 pub(crate) mod keys;
 mod profile;
 pub(crate) mod subject;
 mod validity;
 
+pub use conformance::Conformance;
+pub(crate) use conformance::is_mailbox;
 pub use subject::{SubjectAttribute, SubjectPolicy};
 
 use crate::chain::Chain;
 use crate::findings::Findings;
 use crate::input::Slot;
 use crate::policy::Policy;
+use crate::presented::Usage;
 use crate::time::Timestamp;
 
 /// What every check needs.
@@ -20,6 +25,8 @@ pub(crate) struct Context<'a, 'p> {
     pub(crate) chain: &'a Chain,
     pub(crate) policy: &'a Policy,
     pub(crate) at: Timestamp,
+    /// What the leaf is validated for (bundle mode: client authentication).
+    pub(crate) usage: Usage,
     pub(crate) findings: &'a mut Findings<'p>,
 }
 
@@ -41,5 +48,6 @@ pub(crate) fn run(ctx: &mut Context<'_, '_>) {
     validity::check(ctx);
     keys::check(ctx);
     profile::check(ctx);
+    conformance::check(ctx);
     subject::check(ctx);
 }

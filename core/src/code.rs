@@ -89,6 +89,9 @@ codes! {
     CertificateMalformed = 1200, "certificate.malformed", Error, "a certificate is not valid X.509 DER";
     /// A critical extension the validator does not understand (RFC 5280 4.2 requires rejection).
     CertificateUnsupportedCriticalExtension = 1201, "certificate.unsupported_critical_extension", Error, "a certificate has a critical extension that is not understood";
+    /// A certificate breaks an RFC 5280 or CA/Browser Forum profile rule the policy enforces
+    /// (`[conformance]`); the message names the rule.
+    CertificateNonconforming = 1202, "certificate.nonconforming", Error, "a certificate breaks an RFC 5280 or CA/B Forum profile rule";
 
     /// Root first, leaf last: exactly reversed.
     ChainOrderReversed = 1300, "chain.order_reversed", Error, "the chain is in reverse order";
@@ -108,6 +111,9 @@ codes! {
     ChainPathInvalid = 1307, "chain.path_invalid", Error, "path validation rejected the chain";
     /// A name in the chain violates an issuer's name constraints.
     ChainNameConstraintsViolated = 1308, "chain.name_constraints_violated", Error, "a name violates an issuer's name constraints";
+    /// Path building or link checking gave up at a resource limit (signature checks,
+    /// path-building steps): pathological or hostile input.
+    ChainBudgetExceeded = 1309, "chain.budget_exceeded", Error, "validation gave up at a resource limit";
 
     /// The leaf is self-signed.
     LeafSelfSigned = 1400, "leaf.self_signed", Error, "the leaf certificate is self-signed";
@@ -123,6 +129,11 @@ codes! {
     CaPathLenExceeded = 1405, "ca.path_len_exceeded", Error, "a CA's path length constraint is exceeded";
     /// A trust store is configured and the root is not in it.
     RootNotTrusted = 1406, "root.not_trusted", Error, "the chain does not end at a trusted root";
+    /// The leaf is not valid for an expected peer name (DNS name, IP address or email
+    /// address in its subjectAltName).
+    LeafNameMismatch = 1407, "leaf.name_mismatch", Error, "the leaf certificate is not valid for the expected name";
+    /// Server usage: the leaf's EKU lacks serverAuth.
+    LeafServerAuthMissing = 1408, "leaf.server_auth_missing", Error, "the leaf certificate is not valid for TLS server authentication";
 
     /// A certificate is not signed by its issuer's key.
     SignatureInvalid = 1500, "signature.invalid", Error, "a signature does not verify";

@@ -51,6 +51,24 @@ impl<'p> Findings<'p> {
         }
     }
 
+    /// Records an error that no severity override can lower or turn off: for verdicts
+    /// the policy must not be able to waive (trust-store mode without a trusted path).
+    pub(crate) fn add_unwaivable(
+        &mut self,
+        code: Code,
+        certificate: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.list.push(Finding {
+            code,
+            severity: Severity::Error,
+            certificate,
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
     /// Records a finding whose severity, unless the policy overrides this code, is
     /// `default` rather than the code's own (e.g. `revocation.unavailable` is an error
     /// under hard-fail).
@@ -80,6 +98,24 @@ impl<'p> Findings<'p> {
     /// Whether a finding with this code was recorded (for any certificate).
     pub(crate) fn has(&self, code: Code) -> bool {
         self.list.iter().any(|f| f.code == code)
+    }
+
+    /// Whether any recorded finding is an error.
+    pub(crate) fn has_error(&self) -> bool {
+        self.list.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// How many recorded findings are errors.
+    pub(crate) fn error_count(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Takes over findings recorded elsewhere under the same policy.
+    pub(crate) fn append(&mut self, more: Vec<Finding>) {
+        self.list.extend(more);
     }
 
     pub(crate) fn into_vec(self) -> Vec<Finding> {

@@ -103,7 +103,14 @@ pub(crate) fn run(
     }
 }
 
-fn report(error: webpki::Error, certificate: Option<usize>, findings: &mut Findings<'_>) {
+/// Records what webpki rejected as a finding, unless a finding of the same code (or, for
+/// `UnknownIssuer`, one that explains it) is already there. Shared by bundle mode and
+/// trust-store mode.
+pub(crate) fn report(
+    error: webpki::Error,
+    certificate: Option<usize>,
+    findings: &mut Findings<'_>,
+) {
     use webpki::Error as E;
     let (code, what) = match &error {
         E::UnknownIssuer => {
@@ -160,6 +167,37 @@ fn report(error: webpki::Error, certificate: Option<usize>, findings: &mut Findi
             Code::ChainTooLong,
             "the chain is deeper than path validation allows",
         ),
+        // webpki's Budget: 100 signature checks (Go CVE-2018-16875), 200,000 path-building
+        // calls (mozilla::pkix) and 250,000 name-constraint comparisons (Go crypto/x509).
+        E::MaximumSignatureChecksExceeded
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumNameConstraintComparisonsExceeded => (
+            Code::ChainBudgetExceeded,
+            "path building gave up at one of its resource limits",
+        ),
+        E::CertNotValidForName(_) => (
+            Code::LeafNameMismatch,
+            "the leaf is not valid for the expected name",
+        ),
+        E::CertRevoked => (Code::RevocationRevoked, "a certificate is revoked by a CRL"),
+        E::UnknownRevocationStatus => (
+            Code::RevocationUnknown,
+            "no CRL covers a certificate of the path",
+        ),
+        E::CrlExpired { .. }
+        | E::InvalidCrlSignatureForPublicKey
+        | E::IssuerNotCrlSigner
+        | E::InvalidCrlNumber
+        | E::UnsupportedCrlVersion
+        | E::UnsupportedDeltaCrl
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedRevocationReason
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::UnsupportedCrlIssuingDistributionPoint
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            (Code::RevocationResponseInvalid, "a CRL cannot be used")
+        }
         E::BadDer
         | E::BadDerTime
         | E::TrailingData(_)
@@ -190,6 +228,16 @@ fn report(error: webpki::Error, certificate: Option<usize>, findings: &mut Findi
         Code::CertificateMalformed => {
             "Export the certificates again from their source; one is not valid DER."
         }
+        Code::ChainBudgetExceeded => {
+            "Send only the leaf and the intermediates of its own chain; a pool of many same-named CA certificates looks like an attack."
+        }
+        Code::RevocationRevoked => {
+            "The CA revoked this certificate: request a new one and stop using the revoked key."
+        }
+        Code::RevocationResponseInvalid | Code::RevocationUnknown => {
+            "Fetch a current CRL signed by the certificate's issuer (its key must be allowed to sign CRLs)."
+        }
+        Code::LeafNameMismatch => "Use a certificate issued for this name (in its subjectAltName).",
         _ => "Get a correct chain from your CA; chainvet's other findings may name the cause.",
     };
     findings.add(code, certificate, message, hint);

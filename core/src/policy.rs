@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Curve, KeyAlgorithm};
+use crate::checks::Conformance;
 use crate::checks::SubjectPolicy;
 use crate::code::Code;
 use crate::report::Severity;
@@ -78,6 +79,9 @@ pub struct Policy {
     /// Per-code severity overrides, e.g. `"validity.too_short" = "warning"` or
     /// `"chain.root_missing" = "off"`.
     pub severity: BTreeMap<Code, Level>,
+    /// RFC 5280 and CA/B Forum profile rules beyond path validation
+    /// (`certificate.nonconforming`). Default: both off.
+    pub conformance: Conformance,
     /// Subject rules for the leaf and for CSRs (`subject.*`), the `[subject]` table.
     /// Default: everything off.
     #[serde(default)]
@@ -115,7 +119,51 @@ impl Policy {
             trust_store: None,
             revocation: RevocationPolicy::default(),
             severity: BTreeMap::new(),
+            conformance: Conformance::default(),
             subject: SubjectPolicy::default(),
+        }
+    }
+
+    /// Pure RFC 5280 path validation, as x509-limbo's `rfc5280::` cases test it: no
+    /// lifetime floor or renewal window, an EKU checked only if present, the RFC 5280
+    /// certificate-profile rules on (`[conformance] rfc5280`), and the key floor kept
+    /// (RSA >= 2048, NIST curves, no SHA-1). Where RFC 5280 and the CA/B Forum rules
+    /// disagree this profile takes RFC 5280's side (a leaf without EKU passes; name
+    /// constraints must be critical); `Policy::cabf()` takes the other. A CA certificate
+    /// as leaf is rejected in every profile, as rustls-webpki does.
+    pub fn rfc5280() -> Policy {
+        Policy {
+            leaf_min_lifetime_days: 0,
+            renewal_window_days: 0,
+            require_client_auth_eku: false,
+            // RFC 5280 sets no limit; 64 bounds the work and fits every pool in
+            // x509-limbo and BetterTLS (35 intermediates).
+            max_certificates: 64,
+            conformance: Conformance {
+                rfc5280: true,
+                cabf: false,
+            },
+            // RFC 5280 6.3: revocation of every certificate of the path.
+            revocation: RevocationPolicy {
+                scope: crate::revocation::Scope::Chain,
+                ..RevocationPolicy::default()
+            },
+            ..Policy::mtls_client()
+        }
+    }
+
+    /// RFC 5280 plus the CA/B Forum Baseline Requirements for publicly trusted TLS
+    /// certificates (the Web PKI), as x509-limbo's `webpki::` cases test it: on top of
+    /// `Policy::rfc5280()`, `[conformance] cabf` (a server leaf must carry a non-critical
+    /// EKU, its commonName must copy a subjectAltName entry, RSA moduli are multiples of
+    /// 8, roots carry no EKU) and name constraints may be non-critical.
+    pub fn cabf() -> Policy {
+        Policy {
+            conformance: Conformance {
+                rfc5280: true,
+                cabf: true,
+            },
+            ..Policy::rfc5280()
         }
     }
 

@@ -267,6 +267,11 @@ impl Validator {
         &self.trust
     }
 
+    /// The revocation checker (cache, HTTP client) of this validator.
+    pub(crate) fn revocation_checker(&self) -> &revocation::Checker {
+        &self.revocation
+    }
+
     /// The revocation cache shared by this validator and its clones, e.g. to store an
     /// OCSP answer a gateway fetched on its own event loop (`revocation::ocsp`).
     pub fn revocation_cache(&self) -> &revocation::Cache {
@@ -377,6 +382,7 @@ impl Validator {
                 chain: &chain,
                 policy: &self.policy,
                 at,
+                usage: crate::presented::Usage::ClientAuth,
                 findings: &mut findings,
             });
             path_validation::run(&slots, &chain, &self.trust, at, &mut findings);
@@ -489,7 +495,7 @@ impl Validator {
     }
 }
 
-fn info(index: usize, cert: &Certificate, chain: &Chain) -> CertificateInfo {
+pub(crate) fn info(index: usize, cert: &Certificate, chain: &Chain) -> CertificateInfo {
     CertificateInfo {
         index,
         role: chain

@@ -45,6 +45,8 @@ pub enum chainvet_code {
     CertificateMalformed = 1200,
     /// `certificate.unsupported_critical_extension` (error by default): a certificate has a critical extension that is not understood.
     CertificateUnsupportedCriticalExtension = 1201,
+    /// `certificate.nonconforming` (error by default): a certificate breaks an RFC 5280 or CA/B Forum profile rule.
+    CertificateNonconforming = 1202,
     /// `chain.order_reversed` (error by default): the chain is in reverse order.
     ChainOrderReversed = 1300,
     /// `chain.order_wrong` (error by default): the chain is not in leaf-to-root order.
@@ -63,6 +65,8 @@ pub enum chainvet_code {
     ChainPathInvalid = 1307,
     /// `chain.name_constraints_violated` (error by default): a name violates an issuer's name constraints.
     ChainNameConstraintsViolated = 1308,
+    /// `chain.budget_exceeded` (error by default): validation gave up at a resource limit.
+    ChainBudgetExceeded = 1309,
     /// `leaf.self_signed` (error by default): the leaf certificate is self-signed.
     LeafSelfSigned = 1400,
     /// `leaf.is_ca` (error by default): the leaf certificate is a CA certificate.
@@ -77,6 +81,10 @@ pub enum chainvet_code {
     CaPathLenExceeded = 1405,
     /// `root.not_trusted` (error by default): the chain does not end at a trusted root.
     RootNotTrusted = 1406,
+    /// `leaf.name_mismatch` (error by default): the leaf certificate is not valid for the expected name.
+    LeafNameMismatch = 1407,
+    /// `leaf.server_auth_missing` (error by default): the leaf certificate is not valid for TLS server authentication.
+    LeafServerAuthMissing = 1408,
     /// `signature.invalid` (error by default): a signature does not verify.
     SignatureInvalid = 1500,
     /// `signature.weak_algorithm` (error by default): a signature uses a broken hash algorithm.

@@ -321,6 +321,36 @@ pub fn fixture(name: &str) -> &'static str {
     }
 }
 
+/// A DER CRL signed by `issuer`, revoking the given serial numbers (content bytes),
+/// valid from `this_update` to `next_update`, with CRL number 1.
+pub fn crl(
+    issuer: &Issued,
+    revoked: &[&[u8]],
+    this_update: OffsetDateTime,
+    next_update: OffsetDateTime,
+) -> Vec<u8> {
+    let issuer_key = key(issuer.spec.key, issuer.spec.slot);
+    let issuer_params = issuer.spec.params();
+    let signer = Issuer::from_params(&issuer_params, &issuer_key);
+    let params = rcgen::CertificateRevocationListParams {
+        this_update,
+        next_update,
+        crl_number: SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|serial| rcgen::RevokedCertParams {
+                serial_number: SerialNumber::from_slice(serial),
+                revocation_time: this_update,
+                reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    params.signed_by(&signer).expect("sign CRL").der().to_vec()
+}
+
 /// A fresh directory under the system temp dir, removed when dropped.
 #[derive(Debug)]
 pub struct TempDir(std::path::PathBuf);

@@ -17,6 +17,9 @@ pub struct Extensions {
     pub basic_constraints: Option<(bool, Option<u8>)>,
     /// keyUsage: whether keyCertSign is set (only when the extension is present).
     pub key_cert_sign: Option<bool>,
+    /// keyUsage bits, bit 0 = digitalSignature ... bit 8 = decipherOnly (only when the
+    /// extension is present).
+    pub key_usage_bits: Option<u16>,
     /// extendedKeyUsage purposes.
     pub extended_key_usage: Option<Vec<ObjectIdentifier>>,
     /// subjectKeyIdentifier.
@@ -69,7 +72,9 @@ impl Extensions {
                 self.basic_constraints = Some((bc.ca, bc.path_len_constraint));
             }
             rfc5280::ID_CE_KEY_USAGE => {
-                self.key_cert_sign = Some(KeyUsage::from_der(value)?.key_cert_sign());
+                let ku = KeyUsage::from_der(value)?;
+                self.key_cert_sign = Some(ku.key_cert_sign());
+                self.key_usage_bits = Some(ku.0.bits());
             }
             rfc5280::ID_CE_EXT_KEY_USAGE => {
                 self.extended_key_usage = Some(ExtendedKeyUsage::from_der(value)?.0);

@@ -2,10 +2,11 @@
 //! is an end entity valid for client authentication; every issuer is a CA allowed to
 //! sign certificates within its path length.
 
-use const_oid::db::rfc5280::ID_KP_CLIENT_AUTH;
+use const_oid::db::rfc5280::{ID_KP_CLIENT_AUTH, ID_KP_SERVER_AUTH};
 
 use super::Context;
 use crate::code::Code;
+use crate::presented::Usage;
 use crate::report::Role;
 
 pub(super) fn check(ctx: &mut Context<'_, '_>) {
@@ -24,9 +25,19 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
         );
     }
 
-    // 4.2.1.12: the EKU must allow TLS client authentication.
+    // 4.2.1.12: the EKU must allow the usage (TLS client authentication unless the caller
+    // validates a server).
+    let (purpose, code, name) = match ctx.usage {
+        Usage::ClientAuth => (ID_KP_CLIENT_AUTH, Code::LeafClientAuthMissing, "clientAuth"),
+        Usage::ServerAuth => (ID_KP_SERVER_AUTH, Code::LeafServerAuthMissing, "serverAuth"),
+    };
+    let require = match ctx.usage {
+        Usage::ClientAuth => ctx.policy.require_client_auth_eku,
+        // CA/B BR 7.1.2.7.6: a subscriber certificate's extKeyUsage MUST be present.
+        Usage::ServerAuth => ctx.policy.conformance.cabf,
+    };
     match &leaf_cert.extensions().extended_key_usage {
-        Some(ekus) if !ekus.contains(&ID_KP_CLIENT_AUTH) => {
+        Some(ekus) if !ekus.contains(&purpose) => {
             let names: Vec<String> = ekus
                 .iter()
                 .map(|o| {
@@ -37,24 +48,27 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
                 })
                 .collect();
             ctx.findings.add(
-                Code::LeafClientAuthMissing,
+                code,
                 Some(leaf),
                 format!(
-                    "the leaf, {}, may be used only for {}: its extendedKeyUsage lacks clientAuth",
+                    "the leaf, {}, may be used only for {}: its extendedKeyUsage lacks {name}",
                     leaf_cert.describe(leaf),
                     if names.is_empty() { "nothing".to_owned() } else { names.join(", ") }
                 ),
-                "Have the certificate re-issued for TLS client authentication (extendedKeyUsage clientAuth); a server-only certificate cannot authenticate a client.",
+                match ctx.usage {
+                    Usage::ClientAuth => "Have the certificate re-issued for TLS client authentication (extendedKeyUsage clientAuth); a server-only certificate cannot authenticate a client.",
+                    Usage::ServerAuth => "Have the certificate re-issued for TLS server authentication (extendedKeyUsage serverAuth).",
+                },
             );
         }
-        None if ctx.policy.require_client_auth_eku => ctx.findings.add(
-            Code::LeafClientAuthMissing,
+        None if require => ctx.findings.add(
+            code,
             Some(leaf),
             format!(
-                "the leaf, {}, has no extendedKeyUsage extension; the policy requires clientAuth",
+                "the leaf, {}, has no extendedKeyUsage extension; the policy requires {name}",
                 leaf_cert.describe(leaf)
             ),
-            "Have the certificate re-issued with extendedKeyUsage clientAuth.",
+            format!("Have the certificate re-issued with extendedKeyUsage {name}."),
         ),
         _ => {}
     }

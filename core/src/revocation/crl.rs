@@ -42,6 +42,9 @@ struct Coverage {
     only_attribute_certs: bool,
 }
 
+/// keyUsage bit 6, cRLSign, in `Extensions::key_usage_bits`.
+const CRL_SIGN: u16 = 1 << 6;
+
 /// A parsed CRL. Parsing checks structure only; `evaluate` checks the signature,
 /// issuer, scope and freshness for a particular certificate.
 #[derive(Debug, Clone)]
@@ -75,6 +78,11 @@ pub enum CrlError {
     },
     /// The signature does not verify with the issuer's key.
     Signature(VerifyError),
+    /// The issuer's certificate has a keyUsage without cRLSign (RFC 5280 6.3.3 (f)).
+    IssuerNotCrlSigner {
+        /// The issuer's DN.
+        issuer: String,
+    },
     /// A delta, indirect or reason-partitioned CRL, or an unknown critical extension.
     Unsupported(String),
     /// The issuingDistributionPoint excludes this kind of certificate.
@@ -130,6 +138,10 @@ impl fmt::Display for CrlError {
             CrlError::NotApplicable(why) => {
                 write!(f, "the CRL does not cover this certificate: {why}")
             }
+            CrlError::IssuerNotCrlSigner { issuer } => write!(
+                f,
+                "the CRL's issuer {issuer} has a keyUsage without cRLSign, so it may not sign CRLs"
+            ),
             CrlError::NotYetValid { this_update, at } => write!(
                 f,
                 "the CRL's thisUpdate {this_update} is in the future (validation time {at})"
@@ -410,6 +422,16 @@ impl Crl {
 
     fn check_issuer(&self, cert: &Certificate, issuer: &Certificate) -> Result<(), CrlError> {
         if self.is_for(cert) && issuer.subject_raw() == cert.issuer_raw() {
+            // RFC 5280 6.3.3 (f): if the issuer's certificate has a keyUsage, cRLSign.
+            if issuer
+                .extensions()
+                .key_usage_bits
+                .is_some_and(|bits| bits & CRL_SIGN == 0)
+            {
+                return Err(CrlError::IssuerNotCrlSigner {
+                    issuer: issuer.subject_string(),
+                });
+            }
             return Ok(());
         }
         Err(CrlError::WrongIssuer {
