@@ -94,7 +94,7 @@ fn lines(block: &pem::Block<'_>) -> String {
     }
 }
 
-fn is_certificate_label(label: &str) -> bool {
+pub(crate) fn is_certificate_label(label: &str) -> bool {
     // RFC 7468 section 5.1: parsers may accept the legacy labels too.
     matches!(
         label,
