@@ -467,6 +467,15 @@ impl Validator {
                 break;
             }
             if cert.is_self_issued() {
+                if cur == 0 && signature::verify_issued_by(cert, cert).is_ok() {
+                    // As in bundle mode: the leaf's own problem first, then the trust.
+                    findings.add(
+                        Code::LeafSelfSigned,
+                        Some(0),
+                        format!("{} is self-signed: its issuer is itself", cert.describe(0)),
+                        "Self-signed certificates are not accepted: have a certificate authority the verifier trusts issue one from your CSR, and send it with its intermediates.",
+                    );
+                }
                 findings.add(
                     Code::RootNotTrusted,
                     Some(cur),

@@ -409,3 +409,29 @@ fn der_certificates_decodes_pem_blocks_in_order_and_skips_the_rest() {
         vec![vec![0, 1, 2, 3]]
     );
 }
+
+#[test]
+fn a_self_signed_leaf_is_named_as_such() {
+    let chain = Chain::standard();
+    let lone = self_signed(Spec::leaf("Lone Client").key(KeyKind::P256, 15));
+    let report = validate(Policy::default(), &[&chain.certs[2]], &lone, &[], &client());
+    assert!(!report.accepted);
+    assert_eq!(
+        codes(&report),
+        vec![Code::LeafSelfSigned, Code::RootNotTrusted],
+        "{:#?}",
+        report.findings
+    );
+    assert!(report.findings[0].message.contains("Lone Client"));
+    assert_eq!(report.findings[0].certificate, Some(0));
+    // A leaf issued by an untrusted CA is not self-signed.
+    let report = validate(
+        Policy::default(),
+        &[&lone],
+        &chain.certs[0],
+        &[&chain.certs[1], &chain.certs[2]],
+        &client(),
+    );
+    assert!(!report.has(Code::LeafSelfSigned), "{:#?}", report.findings);
+    assert!(report.has(Code::RootNotTrusted));
+}
