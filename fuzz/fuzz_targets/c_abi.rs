@@ -41,7 +41,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| unsafe {
     let (ptrs, lens): (Vec<*const u8>, Vec<usize>) =
         certs.iter().map(|c| (c.as_ptr(), c.len())).unzip();
     let mut presented = null_mut();
-    assert_eq!(chainvet_presented_options_new(&mut presented), chainvet_result::Ok);
+    assert_eq!(
+        chainvet_presented_options_new(&mut presented),
+        chainvet_result::Ok
+    );
     chainvet_presented_options_set_usage(presented, chainvet_usage::ServerAuth as u32);
     chainvet_presented_options_add_peer_name(
         presented,
