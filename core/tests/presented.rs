@@ -435,3 +435,30 @@ fn a_self_signed_leaf_is_named_as_such() {
     assert!(!report.has(Code::LeafSelfSigned), "{:#?}", report.findings);
     assert!(report.has(Code::RootNotTrusted));
 }
+
+#[test]
+fn server_usage_names_the_missing_server_auth_once() {
+    let chain = Chain::standard();
+    let [leaf, inter, root] = &chain.certs[..] else {
+        panic!("three certificates")
+    };
+    let server = PresentedOptions::new(Timestamp(at()), Usage::ServerAuth);
+    // A client leaf validated for server use: the leaf's own EKU finding only.
+    let report = validate(Policy::default(), &[root], leaf, &[inter], &server);
+    assert_eq!(codes(&report), vec![Code::LeafServerAuthMissing]);
+
+    // A server leaf under a CA whose own EKU allows only clientAuth.
+    let mut ca = Spec::ca("Client-only CA").key(KeyKind::P256, 16);
+    ca.eku = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let ca = issue(ca, root);
+    let mut spec = Spec::leaf("api.example.com").key(KeyKind::P256, 17);
+    spec.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf = issue(spec, &ca);
+    let report = validate(Policy::default(), &[root], &leaf, &[&ca], &server);
+    assert_eq!(codes(&report), vec![Code::ChainPathInvalid]);
+    assert!(
+        report.findings[0].message.contains("excludes serverAuth"),
+        "{:#?}",
+        report.findings
+    );
+}
