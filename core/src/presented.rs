@@ -140,6 +140,22 @@ impl PresentedOptions {
             ..PresentedOptions::default()
         }
     }
+
+    /// Options for `usage` with the inputs both modes share taken from bundle-mode
+    /// `options`: the time, the binding, and the revocation input (copied) and switches.
+    pub fn from_options(options: &Options, usage: Usage) -> PresentedOptions {
+        PresentedOptions {
+            at: options.at,
+            usage,
+            crls: options.crls.clone(),
+            stapled_ocsp: options.stapled_ocsp.clone(),
+            ocsp_responses: options.ocsp_responses.clone(),
+            offline: options.offline,
+            ocsp_nonce: options.ocsp_nonce,
+            binding: options.binding.clone(),
+            ..PresentedOptions::default()
+        }
+    }
 }
 
 /// The outcome of checking one complete path.

@@ -65,19 +65,13 @@ impl chainvet_presented_options {
     /// The core's options for one call: this mode's settings plus the time, revocation
     /// input and binding of `options` (all defaults when NULL).
     fn core(&self, options: Option<&Options>) -> PresentedOptions {
-        let mut out = PresentedOptions::default();
+        let mut out = match options {
+            Some(o) => PresentedOptions::from_options(o, self.usage),
+            None => PresentedOptions::default(),
+        };
         out.usage = self.usage;
         out.peer_names = self.peer_names.clone();
         out.max_depth = self.max_depth;
-        if let Some(o) = options {
-            out.at = o.at;
-            out.crls = o.crls.clone();
-            out.stapled_ocsp = o.stapled_ocsp.clone();
-            out.ocsp_responses = o.ocsp_responses.clone();
-            out.offline = o.offline;
-            out.ocsp_nonce = o.ocsp_nonce;
-            out.binding = o.binding.clone();
-        }
         out
     }
 }
