@@ -130,7 +130,9 @@ fn classify(
     let label = block.label.as_str();
     let at = lines(block);
     if label.contains("PRIVATE KEY") {
-        // Recognised by label alone: the content is never decoded or copied.
+        // Recognised by label alone: the content is never decoded or copied, and the
+        // analysis is not cached, since the cache keeps the input bytes as its key.
+        findings.window = crate::time::Window::NEVER;
         findings.add(
             Code::PemPrivateKeyPresent,
             None,
