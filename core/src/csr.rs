@@ -27,8 +27,6 @@ use crate::validator::Validator;
 /// PKCS#9 extensionRequest (1.2.840.113549.1.9.14).
 const EXTENSION_REQUEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
 
-const BOM: &[u8] = b"\xef\xbb\xbf";
-
 /// What the CSR asks for, when it parses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsrInfo {
@@ -170,25 +168,11 @@ impl Validator {
     }
 
     fn check_csr_into(&self, input: &[u8], findings: &mut Findings<'_>) -> Option<CsrInfo> {
-        let policy = self.policy();
-        if policy.max_input_bytes > 0 && input.len() > policy.max_input_bytes {
-            findings.add(
-                Code::InputTooLarge,
-                None,
-                format!(
-                    "the input is {} bytes, over the limit of {} bytes",
-                    input.len(),
-                    policy.max_input_bytes
-                ),
-                "A CSR is a few kilobytes: give only the -----BEGIN CERTIFICATE REQUEST----- block.",
-            );
-            return None;
-        }
-        let input = input.strip_prefix(BOM).unwrap_or(input);
-        if input.iter().all(u8::is_ascii_whitespace) {
-            findings.add(Code::InputEmpty, None, "the input is empty", MAKE_CSR);
-            return None;
-        }
+        const HINTS: crate::input::Hints = crate::input::Hints {
+            too_large: "A CSR is a few kilobytes: give only the -----BEGIN CERTIFICATE REQUEST----- block.",
+            empty: MAKE_CSR,
+        };
+        let input = crate::input::precheck(input, self.policy(), &HINTS, findings)?;
         let der = if crate::input::contains(input, b"-----BEGIN") {
             self.csr_from_pem(input, findings)?
         } else {

@@ -15,13 +15,26 @@ pub(crate) type Slot = Result<Certificate, String>;
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// Reads a PEM bundle. Returns `None` when there is nothing to work with (the findings
-/// say why), else every certificate block in order.
-pub(crate) fn read_pem(
-    input: &[u8],
+/// What to tell the user when an input is too large or empty, per kind of input.
+pub(crate) struct Hints {
+    pub(crate) too_large: &'static str,
+    pub(crate) empty: &'static str,
+}
+
+const BUNDLE_HINTS: Hints = Hints {
+    too_large: "Send only the certificate chain (leaf, intermediates, root) as PEM; a chain is a few kilobytes.",
+    empty: "Upload the PEM file holding the leaf certificate, then its intermediates, then the root.",
+};
+
+/// The checks every text input goes through first: the size limit, a UTF-8 byte-order
+/// mark, emptiness. Returns the input without its BOM, or `None` after reporting why
+/// there is nothing to work with.
+pub(crate) fn precheck<'a>(
+    input: &'a [u8],
     policy: &Policy,
+    hints: &Hints,
     findings: &mut Findings<'_>,
-) -> Option<Vec<Slot>> {
+) -> Option<&'a [u8]> {
     if policy.max_input_bytes > 0 && input.len() > policy.max_input_bytes {
         findings.add(
             Code::InputTooLarge,
@@ -31,20 +44,26 @@ pub(crate) fn read_pem(
                 input.len(),
                 policy.max_input_bytes
             ),
-            "Send only the certificate chain (leaf, intermediates, root) as PEM; a chain is a few kilobytes.",
+            hints.too_large,
         );
         return None;
     }
     let input = input.strip_prefix(BOM).unwrap_or(input);
     if input.iter().all(u8::is_ascii_whitespace) {
-        findings.add(
-            Code::InputEmpty,
-            None,
-            "the input is empty",
-            "Upload the PEM file holding the leaf certificate, then its intermediates, then the root.",
-        );
+        findings.add(Code::InputEmpty, None, "the input is empty", hints.empty);
         return None;
     }
+    Some(input)
+}
+
+/// Reads a PEM bundle. Returns `None` when there is nothing to work with (the findings
+/// say why), else every certificate block in order.
+pub(crate) fn read_pem(
+    input: &[u8],
+    policy: &Policy,
+    findings: &mut Findings<'_>,
+) -> Option<Vec<Slot>> {
+    let input = precheck(input, policy, &BUNDLE_HINTS, findings)?;
     if !contains(input, b"-----BEGIN") {
         sniff::report_non_pem(input, findings);
         return None;
@@ -111,7 +130,9 @@ fn classify(
     let label = block.label.as_str();
     let at = lines(block);
     if label.contains("PRIVATE KEY") {
-        // Recognised by label alone: the content is never decoded or copied.
+        // Recognised by label alone: the content is never decoded or copied, and the
+        // analysis is not cached, since the cache keeps the input bytes as its key.
+        findings.window = crate::time::Window::NEVER;
         findings.add(
             Code::PemPrivateKeyPresent,
             None,

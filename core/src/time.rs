@@ -80,6 +80,13 @@ impl Window {
         hi: i64::MAX,
     };
 
+    /// No time at all: a result that must not be kept or reused (the input held private
+    /// key material, which the caches must never retain). Narrowing keeps it empty.
+    pub(crate) const NEVER: Window = Window {
+        lo: i64::MAX,
+        hi: i64::MIN,
+    };
+
     pub(crate) fn contains(&self, at: Timestamp) -> bool {
         self.lo <= at.0 && at.0 <= self.hi
     }

@@ -331,6 +331,25 @@ fn private_keys_are_reported_where_and_never_echoed() {
             );
         }
     }
+    // The validator's caches key analyses by the input bytes: an input holding a key must
+    // never be kept, even when the finding itself is turned off by policy.
+    let mut policy = Policy::default();
+    policy
+        .severity
+        .insert(Code::PemPrivateKeyPresent, chainvet::Level::Off);
+    let v = chainvet::Validator::new(policy).unwrap();
+    let with_key = format!("{}{}", chain.pem(), fixture("unused-private-key"));
+    let at = chainvet::Timestamp(chainvet_testkit::at());
+    assert!(v.validate_at(with_key.as_bytes(), at).accepted);
+    assert!(v.validate_at(with_key.as_bytes(), at).accepted);
+    assert_eq!(
+        v.cache_usage().analyses.0,
+        0,
+        "an input with a private key was cached"
+    );
+    v.validate_at(chain.pem().as_bytes(), at);
+    assert_eq!(v.cache_usage().analyses.0, 1, "a clean input is cached");
+
     let openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     assert_has(&check(openssh), Code::PemPrivateKeyPresent);
 }
