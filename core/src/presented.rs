@@ -716,7 +716,7 @@ fn check_crl_numbers(crls: &[Vec<u8>], findings: &mut Findings<'_>) {
 /// decoded), CSRs, other blocks and text around the blocks are skipped. Fails, naming
 /// the block by its lines, when a certificate block's framing or base64 is broken.
 pub fn der_certificates(input: &[u8]) -> Result<Vec<Vec<u8>>, String> {
-    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let input = input.strip_prefix(input::BOM).unwrap_or(input);
     if input.iter().all(u8::is_ascii_whitespace) {
         return Ok(Vec::new());
     }
