@@ -491,6 +491,65 @@ typedef uint32_t chainvet_code;
 #endif // __cplusplus
 
 /**
+ * What the presented leaf is validated for (`chainvet_presented_options_set_usage`).
+ */
+enum chainvet_usage
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * TLS client authentication, as a gateway checks its clients (the default): an EKU,
+   * if present, must include clientAuth (`leaf.client_auth_missing`).
+   */
+  CHAINVET_USAGE_CLIENT_AUTH = 1,
+  /**
+   * TLS server authentication, as a client checks a server: an EKU, if present, must
+   * include serverAuth (`leaf.server_auth_missing`).
+   */
+  CHAINVET_USAGE_SERVER_AUTH = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_usage chainvet_usage;
+#else
+typedef uint32_t chainvet_usage;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of an expected peer name (`chainvet_presented_options_add_peer_name`).
+ */
+enum chainvet_peer_name_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A DNS name, matched against the leaf's subjectAltName dNSName entries (wildcards
+   * per RFC 6125), never the common name.
+   */
+  CHAINVET_PEER_NAME_TYPE_DNS = 1,
+  /**
+   * An IPv4 or IPv6 address in text form (`192.0.2.1`, `2001:db8::1`), matched
+   * against iPAddress entries.
+   */
+  CHAINVET_PEER_NAME_TYPE_IP = 2,
+  /**
+   * An email address, matched against rfc822Name entries (local part exactly, domain
+   * case-insensitively).
+   */
+  CHAINVET_PEER_NAME_TYPE_EMAIL = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_peer_name_type chainvet_peer_name_type;
+#else
+typedef uint32_t chainvet_peer_name_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Per-call validation options. Made by `chainvet_options_new`, freed by
  * `chainvet_options_free`. Passing NULL instead of an options object to a validation
  * function means "all defaults": validate now, nothing else supplied.
@@ -499,6 +558,18 @@ typedef uint32_t chainvet_code;
  * must not be changed while another thread validates with it.
  */
 typedef struct chainvet_options chainvet_options;
+
+/**
+ * What only trust-store mode needs: the usage the leaf is validated for, the names it
+ * must be valid for, and the most intermediates a path may have. Made by
+ * `chainvet_presented_options_new`, freed by `chainvet_presented_options_free`. Passing
+ * NULL instead means the defaults: client authentication, no expected name, no depth
+ * limit beyond rustls-webpki's own.
+ *
+ * Plain data, like `chainvet_options`: reuse it for any number of calls (a gateway makes
+ * one at start-up), but do not change it while another thread validates with it.
+ */
+typedef struct chainvet_presented_options chainvet_presented_options;
 
 /**
  * The registered certificates (or fingerprint and public-key pins) of every client, as a
@@ -749,6 +820,146 @@ chainvet_result chainvet_options_set_offline(chainvet_options *options, bool off
  * `options` is NULL or a live options object no other thread uses during the call.
  */
 chainvet_result chainvet_options_set_ocsp_nonce(chainvet_options *options, bool nonce);
+
+/**
+ * Makes trust-store options with every default (client authentication, no expected
+ * name, no depth limit) and writes them to `*presented_out`.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented_out` is NULL.
+ *
+ * Ownership: the caller owns the new object and frees it with
+ * `chainvet_presented_options_free`.
+ *
+ * # Safety
+ * `presented_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_presented_options_new(chainvet_presented_options **presented_out);
+
+/**
+ * Frees trust-store options. NULL is a no-op. Reports made with them are unaffected.
+ *
+ * # Safety
+ * `presented` is NULL or came from `chainvet_presented_options_new` and has not been
+ * freed; no other thread is using it, and it is not used afterwards.
+ */
+void chainvet_presented_options_free(chainvet_presented_options *presented);
+
+/**
+ * Sets what the leaf is validated for: `CHAINVET_USAGE_CLIENT_AUTH` (the default) or
+ * `CHAINVET_USAGE_SERVER_AUTH` (a `chainvet_usage` value, passed as `uint32_t` so an
+ * unknown number is refused rather than undefined behaviour).
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL,
+ * `CHAINVET_RESULT_INVALID_PARAMETER` (changing nothing) for any other number.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_set_usage(chainvet_presented_options *presented,
+                                                     uint32_t usage);
+
+/**
+ * Adds a name the leaf must be valid for (every name added must match, or the report
+ * has a `leaf.name_mismatch` finding per name that does not): `name_len` bytes of UTF-8
+ * at `name`, no NUL needed, of kind `name_type` (a `chainvet_peer_name_type` value:
+ * `CHAINVET_PEER_NAME_TYPE_DNS`, `_IP` or `_EMAIL`). A DNS name that is not
+ * syntactically valid matches nothing.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` or `name` is NULL (even with
+ * `name_len == 0`); `CHAINVET_RESULT_INVALID_PARAMETER` for an unknown `name_type`, an
+ * empty name, a name that is not UTF-8, an IP address that does not parse or a length
+ * over `PTRDIFF_MAX`. Nothing changes then.
+ *
+ * Ownership: the name is copied; the caller keeps `name`.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call; `name` is
+ * NULL or readable for `name_len` bytes.
+ */
+chainvet_result chainvet_presented_options_add_peer_name(chainvet_presented_options *presented,
+                                                         uint32_t name_type,
+                                                         const char *name,
+                                                         size_t name_len);
+
+/**
+ * Removes every expected peer name added so far (the default is none).
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_clear_peer_names(chainvet_presented_options *presented);
+
+/**
+ * Allows at most `max_depth` intermediates between the leaf and the trust anchor: a
+ * longer path is refused with `chain.too_long`, and path building looks for a shorter
+ * one. `SIZE_MAX` removes the limit (the default; rustls-webpki never builds paths with
+ * more than 6 intermediates anyway). 0 accepts only leaves issued by a trust anchor.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_set_max_depth(chainvet_presented_options *presented,
+                                                         size_t max_depth);
+
+/**
+ * Trust-store mode: validates the certificate a peer presented (`leaf_len` bytes of DER
+ * at `leaf_der`) with an unordered pool of `intermediate_count` DER intermediates
+ * (`intermediate_lens[i]` bytes at `intermediates[i]`; strangers and duplicates allowed)
+ * against the validator's trust anchors (`chainvet_validator_new_with_trust_store*` or
+ * the policy's `trust_store`; without any, nothing validates: `root.not_trusted`), and
+ * writes the report to `*report_out`. rustls-webpki builds the path; chainvet's policy
+ * checks judge every complete path it finds, so a path the policy refuses (an expired
+ * anchor, a revoked intermediate) sends path building on to another one. Bundle-order
+ * findings do not apply. Certificate indices in the report: 0 is the leaf, 1 to
+ * `intermediate_count` the intermediates in the order given, and the trust anchor that
+ * ended the path comes last.
+ *
+ * From OpenSSL on the server side: the leaf is `SSL_get0_peer_certificate` and the pool
+ * `SSL_get_peer_cert_chain` (which omits the leaf there); in a verify callback set with
+ * `SSL_CTX_set_cert_verify_callback`, `X509_STORE_CTX_get0_untrusted` is the chain as
+ * sent, leaf first: pass its first element as the leaf and the rest as the pool. Convert
+ * each `X509` with `i2d_X509`.
+ *
+ * `presented` may be NULL (client authentication, no expected name, no depth limit);
+ * `options` may be NULL (validate now). From `options` this mode takes the time, the
+ * stapled and supplied OCSP responses and CRLs, offline mode, the OCSP nonce setting and
+ * the client whose registration the leaf must match (`chainvet_options_set_client`);
+ * revocation follows the policy's `[revocation]` table for the certificates of each
+ * candidate path (trust anchors are never checked). The revocation input is copied per
+ * call in this mode.
+ *
+ * As in bundle mode, problems with the certificates, however hostile (garbage bytes, an
+ * empty leaf, 10 MB of noise), are findings (e.g. `certificate.malformed`,
+ * `input.too_large`, `chain.too_long`), never error results: the call returns
+ * `CHAINVET_RESULT_OK` unless an argument is wrong (`CHAINVET_RESULT_NULL_PARAMETER` if
+ * `validator`, `leaf_der`, `intermediates`, `intermediate_lens`, any `intermediates[i]`
+ * or `report_out` is NULL: pointers are required even with length or count 0;
+ * `CHAINVET_RESULT_INVALID_PARAMETER` for a length over `PTRDIFF_MAX` or a misaligned
+ * array).
+ *
+ * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
+ * nothing of the certificates, `presented` or `options` is retained.
+ *
+ * # Safety
+ * `validator` is NULL or a live validator; `leaf_der` is NULL or readable for
+ * `leaf_len` bytes; `intermediates` and `intermediate_lens` are NULL or readable arrays
+ * of `intermediate_count` elements; each non-NULL `intermediates[i]` is readable for
+ * `intermediate_lens[i]` bytes; `presented` and `options` are NULL or live objects no
+ * thread changes during the call; `report_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_validator_validate_presented(const chainvet_validator *validator,
+                                                      const uint8_t *leaf_der,
+                                                      size_t leaf_len,
+                                                      const uint8_t *const *intermediates,
+                                                      const size_t *intermediate_lens,
+                                                      size_t intermediate_count,
+                                                      const chainvet_presented_options *presented,
+                                                      const chainvet_options *options,
+                                                      chainvet_report **report_out);
 
 /**
  * Loads a registry file (TOML, or JSON if it starts with `{`), named by the
@@ -1121,6 +1332,70 @@ chainvet_result chainvet_validator_new_from_policy_file(const char *path,
                                                         char *error_buf,
                                                         size_t error_buf_len,
                                                         size_t *error_len_out);
+
+/**
+ * Makes a validator with the policy of `validator` whose trust anchors are the
+ * CERTIFICATE blocks of a PEM text (`pem_len` bytes at `pem`, no NUL needed), replacing
+ * any the policy's `trust_store` names: the roots (or intermediates) a gateway trusts,
+ * e.g. its client CAs from a configuration store. Trust anchors end the paths of
+ * trust-store mode (`chainvet_validator_validate_presented`) and make bundle validation
+ * require a trusted root (`root.not_trusted`). The new validator has caches of its own;
+ * `validator` is unchanged.
+ *
+ * Returns `CHAINVET_RESULT_POLICY_INVALID` if the text holds no CERTIFICATE block or a
+ * block that is not a usable certificate; the message (e.g. `trust store certificate 1
+ * is not usable: ...`) is copied into `error_buf` as for
+ * `chainvet_validator_new_from_policy` (NUL-terminated, truncated if need be, full
+ * length to `*error_len_out`; both may be NULL/0; untouched on success). Returns
+ * `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `pem` or `validator_out` is NULL or
+ * `error_buf` is NULL while `error_buf_len > 0`; `CHAINVET_RESULT_INVALID_PARAMETER` if
+ * `pem_len > PTRDIFF_MAX`.
+ *
+ * Ownership: the caller owns the new validator and frees it with
+ * `chainvet_validator_free`, independently of `validator`; nothing of `pem` is retained.
+ *
+ * # Safety
+ * `validator` is NULL or a live validator; `pem` is NULL or readable for `pem_len`
+ * bytes; `validator_out` is NULL or valid for writing a pointer; `error_buf` is NULL or
+ * writable for `error_buf_len` bytes; `error_len_out` is NULL or valid for writing a
+ * `size_t`.
+ */
+chainvet_result chainvet_validator_new_with_trust_store(const chainvet_validator *validator,
+                                                        const uint8_t *pem,
+                                                        size_t pem_len,
+                                                        chainvet_validator **validator_out,
+                                                        char *error_buf,
+                                                        size_t error_buf_len,
+                                                        size_t *error_len_out);
+
+/**
+ * Makes a validator with the policy of `validator` whose trust anchors are read from a
+ * PEM file named by the NUL-terminated `path` (read now, never again), replacing any
+ * the policy's `trust_store` names.
+ *
+ * Errors, the error buffer and ownership are as for
+ * `chainvet_validator_new_with_trust_store` (an unreadable file is
+ * `CHAINVET_RESULT_POLICY_INVALID` too, with the path and the OS error in the message).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string; the other pointers as for
+ * `chainvet_validator_new_with_trust_store`.
+ */
+chainvet_result chainvet_validator_new_with_trust_store_file(const chainvet_validator *validator,
+                                                             const char *path,
+                                                             chainvet_validator **validator_out,
+                                                             char *error_buf,
+                                                             size_t error_buf_len,
+                                                             size_t *error_len_out);
+
+/**
+ * The number of trust anchors the validator holds (0: none configured; bundle mode then
+ * anchors on the bundle's own root, and trust-store mode accepts nothing). 0 for NULL.
+ *
+ * # Safety
+ * `validator` is NULL or a live validator.
+ */
+size_t chainvet_validator_trust_anchor_count(const chainvet_validator *validator);
 
 /**
  * Frees a validator. NULL is a no-op. Reports it made stay valid.

@@ -6,6 +6,7 @@ pub(crate) mod fix;
 pub(crate) mod match_;
 pub(crate) mod revocation;
 pub(crate) mod scan;
+pub(crate) mod verify;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

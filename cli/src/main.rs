@@ -35,6 +35,9 @@ enum Command {
     /// Revocation status of every certificate (OCSP or CRL), where it came from and
     /// how long it is valid.
     Revocation(cmd::revocation::Args),
+    /// Trust-store mode: validate a peer's leaf with an unordered pool of intermediates
+    /// against trusted roots, as a gateway does.
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Match(args) => cmd::match_::run(args),
         Command::Csr(args) => cmd::csr::run(args),
         Command::Revocation(args) => cmd::revocation::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,7 @@ use crate::policy::Policy;
 /// One certificate of the input: parsed, or why not.
 pub(crate) type Slot = Result<Certificate, String>;
 
-const BOM: &[u8] = b"\xef\xbb\xbf";
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// What to tell the user when an input is too large or empty, per kind of input.
 pub(crate) struct Hints {
@@ -113,7 +113,7 @@ fn lines(block: &pem::Block<'_>) -> String {
     }
 }
 
-fn is_certificate_label(label: &str) -> bool {
+pub(crate) fn is_certificate_label(label: &str) -> bool {
     // RFC 7468 section 5.1: parsers may accept the legacy labels too.
     matches!(
         label,

@@ -144,15 +144,26 @@ pub(crate) fn report(
             Code::CaPathLenExceeded,
             "a path length constraint is violated",
         ),
-        E::RequiredEkuNotFoundContext(_) => {
-            if findings.has(Code::LeafClientAuthMissing) {
+        E::RequiredEkuNotFoundContext(context) => {
+            if findings.has(Code::LeafClientAuthMissing)
+                || findings.has(Code::LeafServerAuthMissing)
+            {
                 return;
             }
-            // The leaf passed chainvet's own EKU check, so an issuer's EKU excludes
-            // clientAuth: that CA may not issue client certificates.
+            // The leaf passed chainvet's own EKU check, so an issuer's EKU excludes the
+            // usage: that CA may not issue such certificates.
+            // id-kp-serverAuth is 1.3.6.1.5.5.7.3.1 (trust-store mode's server usage).
+            let server = context
+                .required
+                .oid_values()
+                .eq([1, 3, 6, 1, 5, 5, 7, 3, 1]);
             (
                 Code::ChainPathInvalid,
-                "an issuing CA's extendedKeyUsage excludes clientAuth, so it may not issue client certificates",
+                if server {
+                    "an issuing CA's extendedKeyUsage excludes serverAuth, so it may not issue server certificates"
+                } else {
+                    "an issuing CA's extendedKeyUsage excludes clientAuth, so it may not issue client certificates"
+                },
             )
         }
         E::NameConstraintViolation => (

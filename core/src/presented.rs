@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use der::Decode;
 use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
@@ -17,12 +18,13 @@ use webpki::{EndEntityCert, KeyUsage, VerifiedPath};
 use x509_cert::certificate::Raw;
 use x509_cert::crl::CertificateList;
 
+use crate::binding::{self, Binding};
 use crate::certificate::Certificate;
 use crate::chain::{self, Chain};
 use crate::checks;
 use crate::code::Code;
 use crate::findings::Findings;
-use crate::input::Slot;
+use crate::input::{self, Slot, pem};
 use crate::path_validation;
 use crate::report::{ChainSummary, Finding, Report};
 use crate::revocation::{self, RevocationInfo};
@@ -121,6 +123,12 @@ pub struct PresentedOptions {
     pub ocsp_responses: Vec<Vec<u8>>,
     /// Never contact a responder or distribution point.
     pub offline: bool,
+    /// Send a random nonce in fetched OCSP requests and require it echoed (as in
+    /// `Options`).
+    pub ocsp_nonce: bool,
+    /// The client's registrations: when set, the leaf must match one of them
+    /// (`binding.*`), as in bundle mode.
+    pub binding: Option<Arc<Binding>>,
 }
 
 impl PresentedOptions {
@@ -129,6 +137,22 @@ impl PresentedOptions {
         PresentedOptions {
             at: Some(at),
             usage,
+            ..PresentedOptions::default()
+        }
+    }
+
+    /// Options for `usage` with the inputs both modes share taken from bundle-mode
+    /// `options`: the time, the binding, and the revocation input (copied) and switches.
+    pub fn from_options(options: &Options, usage: Usage) -> PresentedOptions {
+        PresentedOptions {
+            at: options.at,
+            usage,
+            crls: options.crls.clone(),
+            stapled_ocsp: options.stapled_ocsp.clone(),
+            ocsp_responses: options.ocsp_responses.clone(),
+            offline: options.offline,
+            ocsp_nonce: options.ocsp_nonce,
+            binding: options.binding.clone(),
             ..PresentedOptions::default()
         }
     }
@@ -234,6 +258,9 @@ impl Validator {
         };
         check_names(&ee, &slots, &options.peer_names, &mut findings);
         check_key_usage(&slots, &options.key_usage, &mut findings);
+        if let (Some(registrations), Some(Ok(presented))) = (&options.binding, slots.first()) {
+            binding::check(presented, 0, registrations, at, &mut findings);
+        }
 
         if policy.conformance.rfc5280 {
             check_crl_numbers(&options.crls, &mut findings);
@@ -244,6 +271,7 @@ impl Validator {
             stapled_ocsp: options.stapled_ocsp.clone(),
             ocsp_responses: options.ocsp_responses.clone(),
             offline: options.offline,
+            ocsp_nonce: options.ocsp_nonce,
             ..Options::default()
         };
 
@@ -455,6 +483,15 @@ impl Validator {
                 break;
             }
             if cert.is_self_issued() {
+                if cur == 0 && signature::verify_issued_by(cert, cert).is_ok() {
+                    // As in bundle mode: the leaf's own problem first, then the trust.
+                    findings.add(
+                        Code::LeafSelfSigned,
+                        Some(0),
+                        format!("{} is self-signed: its issuer is itself", cert.describe(0)),
+                        "Self-signed certificates are not accepted: have a certificate authority the verifier trusts issue one from your CSR, and send it with its intermediates.",
+                    );
+                }
                 findings.add(
                     Code::RootNotTrusted,
                     Some(cur),
@@ -669,6 +706,43 @@ fn check_crl_numbers(crls: &[Vec<u8>], findings: &mut Findings<'_>) {
             );
         }
     }
+}
+
+/// The certificates of a PEM text as DER, in order: the form trust-store mode takes
+/// them in, for callers holding PEM (a file of intermediates, a leaf saved as PEM).
+/// Each CERTIFICATE block is decoded but not parsed, so a block that is not X.509
+/// becomes a `certificate.malformed` finding of the validation, with its index. Input
+/// without `-----BEGIN` is returned whole, as one DER certificate. Private keys (never
+/// decoded), CSRs, other blocks and text around the blocks are skipped. Fails, naming
+/// the block by its lines, when a certificate block's framing or base64 is broken.
+pub fn der_certificates(input: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let input = input.strip_prefix(input::BOM).unwrap_or(input);
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    if !input::contains(input, b"-----BEGIN") {
+        return Ok(vec![input.to_vec()]);
+    }
+    let mut ders = Vec::new();
+    for item in pem::split(input) {
+        let pem::Item::Block(block) = item else {
+            continue;
+        };
+        if !input::is_certificate_label(&block.label) {
+            continue;
+        }
+        let lines = if block.first_line == block.last_line {
+            format!("line {}", block.first_line)
+        } else {
+            format!("lines {}-{}", block.first_line, block.last_line)
+        };
+        let der = match &block.framing_error {
+            Some(err) => Err(err.clone()),
+            None => pem::decode(&block),
+        };
+        ders.push(der.map_err(|e| format!("the certificate block at {lines} is malformed: {e}"))?);
+    }
+    Ok(ders)
 }
 
 fn report(slots: Vec<Slot>, chain: Chain, findings: Findings<'_>, at: Timestamp) -> Report {

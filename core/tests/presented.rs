@@ -335,3 +335,130 @@ fn a_crl_signed_without_crl_sign_is_refused() {
         .expect("revocation.response_invalid");
     assert!(f.message.contains("cRLSign"), "{f:?}");
 }
+
+#[test]
+fn binding_applies_to_the_presented_leaf() {
+    use chainvet::{Binding, Registration};
+    use std::sync::Arc;
+    let chain = Chain::standard();
+    let [leaf, inter, root] = &chain.certs[..] else {
+        panic!("three certificates")
+    };
+    let other = issue(Spec::leaf("Test Leaf").key(KeyKind::P256, 9), inter);
+    let registered = |c: &Issued| {
+        let cert = chainvet::Certificate::from_der(c.der.clone()).expect("parses");
+        Arc::new(Binding::new(vec![Registration::from_certificate(&cert)]).with_client("acme"))
+    };
+    let mut options = client();
+    options.binding = Some(registered(leaf));
+    let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
+    assert!(report.accepted, "{:#?}", report.findings);
+
+    // A valid chain whose leaf is not the registered certificate.
+    options.binding = Some(registered(&other));
+    let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
+    assert_eq!(codes(&report), vec![Code::BindingSerialMismatch]);
+    assert_eq!(report.findings[0].certificate, Some(0));
+
+    options.binding = Some(Arc::new(Binding::new(Vec::new())));
+    let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
+    assert_eq!(codes(&report), vec![Code::BindingNoRegisteredCertificate]);
+}
+
+#[test]
+fn der_certificates_decodes_pem_blocks_in_order_and_skips_the_rest() {
+    use chainvet::presented::der_certificates;
+    let chain = Chain::standard();
+    let key = chain.certs[0].key_pem();
+    let text = format!(
+        "\u{feff}subject=CN=Test Leaf\n{}{key}{}-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
+        chain.certs[0].pem(),
+        chain.pem_in_order(&[2, 1]),
+    );
+    let ders = der_certificates(text.as_bytes()).expect("decodes");
+    assert_eq!(
+        ders,
+        vec![
+            chain.certs[0].der.clone(),
+            chain.certs[2].der.clone(),
+            chain.certs[1].der.clone()
+        ]
+    );
+    // DER passes through whole; blank input holds nothing.
+    assert_eq!(
+        der_certificates(&chain.certs[1].der).expect("der"),
+        vec![chain.certs[1].der.clone()]
+    );
+    assert!(der_certificates(b" \n\t").expect("blank").is_empty());
+    assert!(der_certificates(key.as_bytes()).expect("key").is_empty());
+
+    // Broken base64 or framing fails, naming the lines; a key's content never shows.
+    let mut broken = chain.certs[0].pem();
+    broken.replace_range(40..44, "!!!!");
+    let err = der_certificates(format!("{key}{broken}").as_bytes()).expect_err("broken");
+    assert!(err.contains("malformed"), "{err}");
+    assert!(err.contains("lines"), "{err}");
+    assert!(!err.contains(&key[40..80]), "{err}");
+    let unterminated = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+    assert!(der_certificates(unterminated.as_bytes()).is_err());
+
+    // Decoded but not X.509: handed over, so validation reports certificate.malformed.
+    let junk = "-----BEGIN CERTIFICATE-----\nAAECAw==\n-----END CERTIFICATE-----\n";
+    assert_eq!(
+        der_certificates(junk.as_bytes()).expect("base64"),
+        vec![vec![0, 1, 2, 3]]
+    );
+}
+
+#[test]
+fn a_self_signed_leaf_is_named_as_such() {
+    let chain = Chain::standard();
+    let lone = self_signed(Spec::leaf("Lone Client").key(KeyKind::P256, 15));
+    let report = validate(Policy::default(), &[&chain.certs[2]], &lone, &[], &client());
+    assert!(!report.accepted);
+    assert_eq!(
+        codes(&report),
+        vec![Code::LeafSelfSigned, Code::RootNotTrusted],
+        "{:#?}",
+        report.findings
+    );
+    assert!(report.findings[0].message.contains("Lone Client"));
+    assert_eq!(report.findings[0].certificate, Some(0));
+    // A leaf issued by an untrusted CA is not self-signed.
+    let report = validate(
+        Policy::default(),
+        &[&lone],
+        &chain.certs[0],
+        &[&chain.certs[1], &chain.certs[2]],
+        &client(),
+    );
+    assert!(!report.has(Code::LeafSelfSigned), "{:#?}", report.findings);
+    assert!(report.has(Code::RootNotTrusted));
+}
+
+#[test]
+fn server_usage_names_the_missing_server_auth_once() {
+    let chain = Chain::standard();
+    let [leaf, inter, root] = &chain.certs[..] else {
+        panic!("three certificates")
+    };
+    let server = PresentedOptions::new(Timestamp(at()), Usage::ServerAuth);
+    // A client leaf validated for server use: the leaf's own EKU finding only.
+    let report = validate(Policy::default(), &[root], leaf, &[inter], &server);
+    assert_eq!(codes(&report), vec![Code::LeafServerAuthMissing]);
+
+    // A server leaf under a CA whose own EKU allows only clientAuth.
+    let mut ca = Spec::ca("Client-only CA").key(KeyKind::P256, 16);
+    ca.eku = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let ca = issue(ca, root);
+    let mut spec = Spec::leaf("api.example.com").key(KeyKind::P256, 17);
+    spec.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf = issue(spec, &ca);
+    let report = validate(Policy::default(), &[root], &leaf, &[&ca], &server);
+    assert_eq!(codes(&report), vec![Code::ChainPathInvalid]);
+    assert!(
+        report.findings[0].message.contains("excludes serverAuth"),
+        "{:#?}",
+        report.findings
+    );
+}

@@ -2,13 +2,15 @@
  * certificate chain is acceptable.
  *
  * OpenSSL does the TLS: the handshake, and the proof that the client holds the private
- * key of the certificate it presents (CertificateVerify). The chain itself -- is it
- * complete, valid now, long-lived enough, issued by a CA we trust, not self-signed -- is
- * chainvet's call: SSL_CTX_set_cert_verify_callback replaces OpenSSL's own chain
- * verification (X509_verify_cert) with vet_chain() below, which hands chainvet the chain
- * exactly as the client sent it, leaf first. OpenSSL's built-in verification therefore
- * never rejects a chain before chainvet has seen it, and chainvet's trust store (the
- * policy's trust_store) is the only one that counts.
+ * key of the certificate it presents (CertificateVerify). The chain itself -- does it
+ * lead to a client CA we trust, is it valid now, long-lived enough, not self-signed, not
+ * revoked -- is chainvet's call: SSL_CTX_set_cert_verify_callback replaces OpenSSL's own
+ * chain verification (X509_verify_cert) with vet_chain() below, which hands chainvet the
+ * chain exactly as the client sent it in trust-store mode
+ * (chainvet_validator_validate_presented): the client's leaf, its other certificates as
+ * an unordered pool of intermediates, and the gateway's trust store of client CAs
+ * (--trust-store, or the policy's trust_store) as the only anchors. OpenSSL's built-in
+ * verification therefore never rejects a chain before chainvet has seen it.
  *
  * A rejected chain fails the handshake (the client gets a TLS alert) and its findings
  * are logged, one line each with the stable integer code, the dotted code and the
@@ -25,8 +27,8 @@
  * (chainvet_validator_check_binding_der: per request, no signature work). A mismatch is
  * answered "403 Forbidden", logged with its binding.* findings, and the connection closed.
  *
- * Usage: gateway --cert SERVER.pem --key SERVER.key [--policy POLICY.toml]
- *                [--crl CRL] [--registry REGISTRY.toml] [--port N]
+ * Usage: gateway --cert SERVER.pem --key SERVER.key [--trust-store CLIENT-CAS.pem]
+ *                [--policy POLICY.toml] [--crl CRL] [--registry REGISTRY.toml] [--port N]
  * Listens on 127.0.0.1 only; --port 0 (the default) picks a free port. Prints
  * "listening on 127.0.0.1:PORT" once ready; logs to standard error; stops cleanly on
  * SIGTERM or SIGINT. Connections are served one at a time (it is an example). */
@@ -59,7 +61,8 @@ static void on_signal(int sig) {
 /* Per-connection state, reachable from the verify callback through SSL app data. */
 struct connection {
   unsigned long id;
-  const chainvet_validator *validator;
+  const chainvet_validator *validator;            /* holds the trust store */
+  const chainvet_presented_options *presented;    /* shared, read-only: client auth */
   const chainvet_options *options;   /* shared by all connections, read-only; NULL: defaults */
   const chainvet_registry *registry; /* NULL: no binding check */
 };
@@ -113,7 +116,8 @@ static int vet_chain(X509_STORE_CTX *store_ctx, void *arg) {
   SSL *ssl = X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
   struct connection *conn = ssl ? SSL_get_app_data(ssl) : NULL;
   /* The chain as sent, leaf first (on the server side SSL_get_peer_cert_chain would omit
-   * the leaf). */
+   * the leaf): the leaf, then the pool of intermediates in whatever order the client
+   * sent them. */
   STACK_OF(X509) *chain = X509_STORE_CTX_get0_untrusted(store_ctx);
   int count = chain ? sk_X509_num(chain) : 0;
   if (conn == NULL || count <= 0) {
@@ -135,8 +139,9 @@ static int vet_chain(X509_STORE_CTX *store_ctx, void *arg) {
   }
 
   /* The shared options carry no time: validate at the current time. */
-  chainvet_result res = chainvet_validator_validate_der(conn->validator, certs, lens, (size_t)count,
-                                                        conn->options, &report);
+  chainvet_result res =
+      chainvet_validator_validate_presented(conn->validator, certs[0], lens[0], certs + 1, lens + 1,
+                                            (size_t)count - 1, conn->presented, conn->options, &report);
   if (res != CHAINVET_RESULT_OK) {
     char why[256];
     chainvet_code_message(res, why, sizeof why, NULL);
@@ -293,19 +298,21 @@ static int listen_on(int port) {
 
 static int usage(const char *argv0) {
   fprintf(stderr,
-          "usage: %s --cert SERVER.pem --key SERVER.key [--policy POLICY.toml] "
-          "[--crl CRL] [--registry REGISTRY.toml] [--port N]\n",
+          "usage: %s --cert SERVER.pem --key SERVER.key [--trust-store CLIENT-CAS.pem] "
+          "[--policy POLICY.toml] [--crl CRL] [--registry REGISTRY.toml] [--port N]\n",
           argv0);
   return 2;
 }
 
 int main(int argc, char **argv) {
-  const char *cert = NULL, *key = NULL, *policy = NULL, *registry_path = NULL, *crl_path = NULL;
+  const char *cert = NULL, *key = NULL, *policy = NULL, *registry_path = NULL, *crl_path = NULL,
+             *trust_store = NULL;
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--cert") == 0) cert = argv[i + 1];
     else if (strcmp(argv[i], "--key") == 0) key = argv[i + 1];
     else if (strcmp(argv[i], "--policy") == 0) policy = argv[i + 1];
+    else if (strcmp(argv[i], "--trust-store") == 0) trust_store = argv[i + 1];
     else if (strcmp(argv[i], "--registry") == 0) registry_path = argv[i + 1];
     else if (strcmp(argv[i], "--crl") == 0) crl_path = argv[i + 1];
     else if (strcmp(argv[i], "--port") == 0) port = atoi(argv[i + 1]);
@@ -324,6 +331,31 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cannot load policy %s: %s\n", policy ? policy : "(default)", error);
     return 1;
   }
+  /* The client CAs: they replace any trust store the policy names. */
+  if (trust_store != NULL) {
+    chainvet_validator *trusting = NULL;
+    res = chainvet_validator_new_with_trust_store_file(validator, trust_store, &trusting, error,
+                                                       sizeof error, NULL);
+    chainvet_validator_free(validator);
+    if (res != CHAINVET_RESULT_OK) {
+      fprintf(stderr, "cannot load trust store: %s\n", error);
+      return 1;
+    }
+    validator = trusting;
+  }
+  if (chainvet_validator_trust_anchor_count(validator) == 0) {
+    fprintf(stderr, "no trust store: give --trust-store or a policy with trust_store\n");
+    chainvet_validator_free(validator);
+    return 1;
+  }
+  /* What only trust-store mode needs, shared by every connection: the peers are clients. */
+  chainvet_presented_options *presented = NULL;
+  if (chainvet_presented_options_new(&presented) != CHAINVET_RESULT_OK ||
+      chainvet_presented_options_set_usage(presented, CHAINVET_USAGE_CLIENT_AUTH) != CHAINVET_RESULT_OK) {
+    chainvet_presented_options_free(presented);
+    chainvet_validator_free(validator);
+    return 1;
+  }
   /* One options object for every connection: validations only read it. */
   chainvet_options *options = NULL;
   if (crl_path != NULL) {
@@ -334,6 +366,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "cannot load CRL %s\n", crl_path);
       free(crl);
       chainvet_options_free(options);
+      chainvet_presented_options_free(presented);
       chainvet_validator_free(validator);
       return 1;
     }
@@ -346,12 +379,14 @@ int main(int argc, char **argv) {
           CHAINVET_RESULT_OK) {
     fprintf(stderr, "cannot load registry: %s\n", error);
     chainvet_options_free(options);
+    chainvet_presented_options_free(presented);
     chainvet_validator_free(validator);
     return 1;
   }
-  fprintf(stderr, "chainvet %s, policy %s, CRL %s, registry %s (%zu clients)\n",
-          chainvet_version(), policy ? policy : "(default)", crl_path ? crl_path : "(none)",
-          registry_path ? registry_path : "(none)", chainvet_registry_client_count(registry));
+  fprintf(stderr, "chainvet %s, policy %s, %zu trust anchor(s), CRL %s, registry %s (%zu clients)\n",
+          chainvet_version(), policy ? policy : "(default)", chainvet_validator_trust_anchor_count(validator),
+          crl_path ? crl_path : "(none)", registry_path ? registry_path : "(none)",
+          chainvet_registry_client_count(registry));
 
   SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
   if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
@@ -361,6 +396,7 @@ int main(int argc, char **argv) {
     SSL_CTX_free(ctx);
     chainvet_registry_free(registry);
     chainvet_options_free(options);
+    chainvet_presented_options_free(presented);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -388,6 +424,7 @@ int main(int argc, char **argv) {
     SSL_CTX_free(ctx);
     chainvet_registry_free(registry);
     chainvet_options_free(options);
+    chainvet_presented_options_free(presented);
     chainvet_validator_free(validator);
     return 1;
   }
@@ -403,7 +440,7 @@ int main(int argc, char **argv) {
     struct timeval timeout = {5, 0}; /* a silent client cannot stall the gateway */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    struct connection conn = {next_id++, validator, options, registry};
+    struct connection conn = {next_id++, validator, presented, options, registry};
     SSL *ssl = SSL_new(ctx);
     if (ssl != NULL && SSL_set_fd(ssl, fd) == 1) {
       SSL_set_app_data(ssl, &conn);
@@ -422,6 +459,7 @@ int main(int argc, char **argv) {
   SSL_CTX_free(ctx);
   chainvet_registry_free(registry);
   chainvet_options_free(options);
+  chainvet_presented_options_free(presented);
   chainvet_validator_free(validator);
   return 0;
 }

@@ -32,8 +32,8 @@ fail() {
 }
 
 cd "$fixtures"
-"$gateway" --cert server.pem --key server.key --policy policy.toml --crl crl.der --registry registry.toml \
-  >"$work/out" 2>"$work/log" &
+"$gateway" --cert server.pem --key server.key --trust-store ca.pem --policy policy.toml --crl crl.der \
+  --registry registry.toml >"$work/out" 2>"$work/log" &
 pid=$!
 
 port=
@@ -114,7 +114,12 @@ expect_unbound() {
 }
 
 expect_accepted good
+# Trust-store mode: the client's extra certificates are an unordered pool; a stranger CA
+# sent before the intermediate changes nothing.
+expect_accepted unordered
 expect_rejected self-signed 1400 leaf.self_signed
+# A complete, valid chain to a root that is not in the gateway's trust store.
+expect_rejected untrusted 1406 root.not_trusted
 expect_rejected expired 1600 validity.expired
 expect_rejected short-lived 1602 validity.too_short
 # A valid chain from the same CA, same subject, but not the registered certificate.

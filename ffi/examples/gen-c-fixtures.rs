@@ -10,23 +10,29 @@
 //!   `untrusting.toml` (trust store: the gateway's CA), `other.pem`/`other-0.der` (a chain
 //!   whose leaf has the same subject and issuer but another serial), `registry.toml`
 //!   (client `acme` registered `good.pem`; client `pinned` pinned the good leaf's SHA-256)
-//!   and `bad-registry.toml` (a malformed pin on line 5).
+//!   and `bad-registry.toml` (a malformed pin on line 5). For trust-store mode:
+//!   `deep-{0,1,2,3}.der` (leaf, intermediates 1 and 2, root of a four-certificate chain)
+//!   with `deep-root.pem`, and `server-0.der`, a serverAuth leaf for `api.example.com`
+//!   issued by `good-1.der`.
 //! - `DIR/revocation/`: testkit's revocation PKI (issuing CA and root; leaves `good`,
 //!   `revoked` (keyCompromise), `unknown`), as bundles `NAME.pem`, with OCSP responses
 //!   made by `openssl ocsp` (`NAME-ocsp.der` signed by the CA, `delegated-good-ocsp.der`
 //!   by a delegated responder, `unrelated-ocsp.der` by an unrelated key), the CA's CRL
 //!   (`crl.der`, `crl.pem`, by `openssl ca -gencrl`), policies `hard-fail.toml` and
-//!   `off.toml`, and `at.txt` (the time they were made; responses are fresh for a day).
+//!   `off.toml`, and `at.txt` (the time they were made; responses are fresh for a day);
+//!   for trust-store mode, `good-0.der` and `revoked-0.der` (leaves), `ca.der` (their
+//!   issuing CA) and `root.pem`.
 //! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
-//!   the current time: `ca.pem` (the gateway's trust store), `server.pem`/`server.key`
-//!   (`gateway.test`), and per client `NAME.pem` (leaf and intermediate, as a TLS client
-//!   sends them) with `NAME.key` for `good`, `other` (a second valid client certificate
-//!   of the same CA, registered to nobody), `self-signed`, `expired` and `short-lived`
-//!   (a 90-day lifetime), `pki-good` and `pki-revoked` (from the revocation PKI, whose
-//!   root `ca.pem` also holds), its CRL `crl.der`, plus `policy.toml` and `registry.toml`
-//!   (client `acme-payments` registered `good.pem`, so `other` does not match it; client
-//!   `pki-client` registered `pki-good.pem`).
-
+//!   the current time: `ca.pem` (the gateway's trust store of client CAs),
+//!   `server.pem`/`server.key` (`gateway.test`), and per client `NAME.pem` (leaf and
+//!   intermediate, as a TLS client sends them) with `NAME.key` for `good`, `unordered`
+//!   (the good leaf with a stranger CA sent before its intermediate), `other` (a second
+//!   valid client certificate of the same CA, registered to nobody), `self-signed`,
+//!   `expired`, `short-lived` (a 90-day lifetime) and `untrusted` (leaf, intermediate and
+//!   root of a CA the gateway does not trust), `pki-good` and `pki-revoked` (from the
+//!   revocation PKI, whose root `ca.pem` also holds), its CRL `crl.der`, plus
+//!   `policy.toml` and `registry.toml` (client `acme-payments` registered `good.pem`, so
+//!   `other` does not match it; client `pki-client` registered `pki-good.pem`).
 use std::path::Path;
 use std::time::Duration;
 
@@ -87,6 +93,19 @@ fn unit(dir: &Path) {
         "bad-registry.toml",
         "[clients.acme]\ncertificates = [\"good.pem\"]\n\n[clients.broken]\nsha256 = [\"12:34\"]\n",
     );
+
+    // Trust-store mode: a deeper chain (an unordered pool, a depth limit) and a server leaf.
+    // P-384: keys of its own (testkit reuses a key per kind and slot).
+    let deep = Chain::new(2, KeyKind::P384);
+    for (i, der) in deep.ders().iter().enumerate() {
+        write(dir, &format!("deep-{i}.der"), der);
+    }
+    write(dir, "deep-root.pem", deep.certs[3].pem());
+    let mut server = Spec::leaf("api.example.com").key(KeyKind::P256, 8);
+    server.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    server.dns_names = vec!["api.example.com".to_owned()];
+    write(dir, "server-0.der", &issue(server, &chain.certs[1]).der);
+
     write(
         dir,
         "with-key.pem",
@@ -120,6 +139,10 @@ fn revocation(dir: &Path, pki: &Pki) {
     let unrelated = pki.ocsp_response(&pki.good, &OcspOptions::signed_by(Signer::Unrelated));
     write(dir, "unrelated-ocsp.der", unrelated);
     write(dir, "crl.der", &pki.crl_der);
+    write(dir, "good-0.der", &pki.good.der);
+    write(dir, "revoked-0.der", &pki.revoked.der);
+    write(dir, "ca.der", &pki.ca.der);
+    write(dir, "root.pem", pki.root.pem());
     let crl_pem = std::fs::read(pki.crl_pem_path()).expect("read the CRL PEM");
     write(dir, "crl.pem", crl_pem);
     write(
@@ -172,11 +195,16 @@ fn gateway(dir: &Path, pki: &Pki) {
             &int,
         )
     };
-    client(
-        "good",
-        &leaf("acme-payments client", 42, now - days(1), now + days(730)),
-        true,
+    let good = leaf("acme-payments client", 42, now - days(1), now + days(730));
+    client("good", &good, true);
+    // The same leaf with a stranger (another PKI's CA) sent before its intermediate: in
+    // trust-store mode the pool is unordered and strangers are ignored.
+    write(
+        dir,
+        "unordered.pem",
+        format!("{}{}{}", good.pem(), pki.ca.pem(), int.pem()),
     );
+    write(dir, "unordered.key", good.key_pem());
     client(
         "other",
         &leaf("acme-payments client", 43, now - days(1), now + days(730)),
@@ -198,6 +226,34 @@ fn gateway(dir: &Path, pki: &Pki) {
         now + days(730),
     ));
     client("self-signed", &lone, false);
+    // A complete chain to a root the gateway does not trust.
+    let elsewhere = self_signed(dated(
+        Spec::ca("Untrusted Root CA").key(KeyKind::P256, 47),
+        now - days(30),
+        now + days(3650),
+    ));
+    let elsewhere_int = issue(
+        dated(
+            Spec::ca("Untrusted Issuing CA").key(KeyKind::P256, 48),
+            now - days(30),
+            now + days(3650),
+        ),
+        &elsewhere,
+    );
+    let stray = issue(
+        dated(
+            Spec::leaf("untrusted client").key(KeyKind::P256, 49),
+            now - days(1),
+            now + days(730),
+        ),
+        &elsewhere_int,
+    );
+    write(
+        dir,
+        "untrusted.pem",
+        format!("{}{}{}", stray.pem(), elsewhere_int.pem(), elsewhere.pem()),
+    );
+    write(dir, "untrusted.key", stray.key_pem());
     for (name, leaf) in [("pki-good", &pki.good), ("pki-revoked", &pki.revoked)] {
         write(
             dir,
@@ -208,12 +264,11 @@ fn gateway(dir: &Path, pki: &Pki) {
     }
     write(dir, "crl.der", &pki.crl_der);
 
-    // A TLS client sends its leaf and intermediates, not its root: the trust store holds
-    // the root, so a chain ending below it is complete.
+    // The trust store is given to the gateway with --trust-store ca.pem.
     write(
         dir,
         "policy.toml",
-        "trust_store = \"ca.pem\"\n\n[severity]\n\"chain.root_missing\" = \"off\"\n",
+        "# The onboarding profile: a leaf must live at least 180 days.\nleaf_min_lifetime_days = 180\n",
     );
     write(
         dir,

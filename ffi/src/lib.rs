@@ -28,6 +28,7 @@ mod text;
 
 pub mod code;
 pub mod options;
+pub mod presented;
 pub mod registry;
 pub mod report;
 pub mod result;

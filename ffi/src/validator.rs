@@ -4,7 +4,7 @@ use core::ffi::c_char;
 use std::ffi::CStr;
 use std::path::PathBuf;
 
-use chainvet_core::{Options, Policy, PolicyError, Validator};
+use chainvet_core::{Options, Policy, PolicyError, TrustStore, Validator};
 
 use crate::options::chainvet_options;
 use crate::panic::{guard, guard_or};
@@ -182,6 +182,106 @@ pub unsafe extern "C" fn chainvet_validator_new_from_policy_file(
         // SAFETY: `out` and `error` were checked and are writable per this function's
         // contract.
         unsafe { finish(made, out, error) }
+    })
+}
+
+/// Makes a validator with the policy of `validator` whose trust anchors are the
+/// CERTIFICATE blocks of a PEM text (`pem_len` bytes at `pem`, no NUL needed), replacing
+/// any the policy's `trust_store` names: the roots (or intermediates) a gateway trusts,
+/// e.g. its client CAs from a configuration store. Trust anchors end the paths of
+/// trust-store mode (`chainvet_validator_validate_presented`) and make bundle validation
+/// require a trusted root (`root.not_trusted`). The new validator has caches of its own;
+/// `validator` is unchanged.
+///
+/// Returns `CHAINVET_RESULT_POLICY_INVALID` if the text holds no CERTIFICATE block or a
+/// block that is not a usable certificate; the message (e.g. `trust store certificate 1
+/// is not usable: ...`) is copied into `error_buf` as for
+/// `chainvet_validator_new_from_policy` (NUL-terminated, truncated if need be, full
+/// length to `*error_len_out`; both may be NULL/0; untouched on success). Returns
+/// `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `pem` or `validator_out` is NULL or
+/// `error_buf` is NULL while `error_buf_len > 0`; `CHAINVET_RESULT_INVALID_PARAMETER` if
+/// `pem_len > PTRDIFF_MAX`.
+///
+/// Ownership: the caller owns the new validator and frees it with
+/// `chainvet_validator_free`, independently of `validator`; nothing of `pem` is retained.
+///
+/// # Safety
+/// `validator` is NULL or a live validator; `pem` is NULL or readable for `pem_len`
+/// bytes; `validator_out` is NULL or valid for writing a pointer; `error_buf` is NULL or
+/// writable for `error_buf_len` bytes; `error_len_out` is NULL or valid for writing a
+/// `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_validator_new_with_trust_store(
+    validator: *const chainvet_validator,
+    pem: *const u8,
+    pem_len: usize,
+    validator_out: *mut *mut chainvet_validator,
+    error_buf: *mut c_char,
+    error_buf_len: usize,
+    error_len_out: *mut usize,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live validator.
+        let base = unsafe { pointer::borrow(validator) }?;
+        // SAFETY: per this function's contract, NULL or `pem_len` readable bytes.
+        let pem = unsafe { pointer::slice(pem, pem_len) }?;
+        let out = Out::new(validator_out)?;
+        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let made = TrustStore::from_pem(pem)
+            .map(|trust| Validator::with_trust_store(base.inner.policy().clone(), trust));
+        // SAFETY: `out` and `error` were checked and are writable per this function's
+        // contract.
+        unsafe { finish(made, out, error) }
+    })
+}
+
+/// Makes a validator with the policy of `validator` whose trust anchors are read from a
+/// PEM file named by the NUL-terminated `path` (read now, never again), replacing any
+/// the policy's `trust_store` names.
+///
+/// Errors, the error buffer and ownership are as for
+/// `chainvet_validator_new_with_trust_store` (an unreadable file is
+/// `CHAINVET_RESULT_POLICY_INVALID` too, with the path and the OS error in the message).
+///
+/// # Safety
+/// `path` is NULL or a NUL-terminated string; the other pointers as for
+/// `chainvet_validator_new_with_trust_store`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_validator_new_with_trust_store_file(
+    validator: *const chainvet_validator,
+    path: *const c_char,
+    validator_out: *mut *mut chainvet_validator,
+    error_buf: *mut c_char,
+    error_buf_len: usize,
+    error_len_out: *mut usize,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live validator.
+        let base = unsafe { pointer::borrow(validator) }?;
+        // SAFETY: per this function's contract, NULL or NUL-terminated.
+        let path = path_of(unsafe { pointer::c_str(path) }?)?;
+        let out = Out::new(validator_out)?;
+        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let made = TrustStore::from_file(&path)
+            .map(|trust| Validator::with_trust_store(base.inner.policy().clone(), trust));
+        // SAFETY: `out` and `error` were checked and are writable per this function's
+        // contract.
+        unsafe { finish(made, out, error) }
+    })
+}
+
+/// The number of trust anchors the validator holds (0: none configured; bundle mode then
+/// anchors on the bundle's own root, and trust-store mode accepts nothing). 0 for NULL.
+///
+/// # Safety
+/// `validator` is NULL or a live validator.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_validator_trust_anchor_count(
+    validator: *const chainvet_validator,
+) -> usize {
+    guard_or(0, || {
+        // SAFETY: per this function's contract, NULL or a live validator.
+        unsafe { pointer::borrow(validator) }.map_or(0, |v| v.inner.trust_store().anchors().len())
     })
 }
 

@@ -999,6 +999,504 @@ static void test_revocation(void) {
   chainvet_validator_free(v);
 }
 
+/* Trust-store mode: a presented leaf, an unordered pool, the validator's trust anchors. */
+
+/* How many findings have `code`. */
+static size_t count_code(const chainvet_report *r, uint32_t code) {
+  size_t count = 0;
+  for (size_t i = 0; i < chainvet_report_findings_count(r); i++) {
+    uint32_t c = 0;
+    CHECK_RESULT(chainvet_report_finding_code(r, i, &c), CHAINVET_RESULT_OK);
+    if (c == code) count++;
+  }
+  return count;
+}
+
+/* Up to 4 DER files of the unit fixtures, by name. */
+struct ders {
+  size_t count;
+  const uint8_t *certs[4];
+  size_t lens[4];
+  unsigned char *owned[4];
+};
+
+static struct ders load_ders(const char *dir, const char *const *names, size_t count) {
+  struct ders d;
+  memset(&d, 0, sizeof d);
+  REQUIRE(count <= 4);
+  for (size_t k = 0; k < count; k++) {
+    d.owned[k] = read_file(dir, names[k], &d.lens[k]);
+    d.certs[k] = d.owned[k];
+  }
+  d.count = count;
+  return d;
+}
+
+static void free_ders(struct ders *d) {
+  for (size_t k = 0; k < d->count; k++) free(d->owned[k]);
+}
+
+/* Validates leaf `leaf` (a unit or revocation fixture) with `pool`. */
+static chainvet_report *presented(const chainvet_validator *v, const char *dir, const char *leaf,
+                                  const struct ders *pool, const chainvet_presented_options *p,
+                                  const chainvet_options *o) {
+  size_t len;
+  unsigned char *der = read_file(dir, leaf, &len);
+  chainvet_report *r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_presented(v, der, len, pool->certs, pool->lens, pool->count,
+                                                     p, o, &r),
+               CHAINVET_RESULT_OK);
+  free(der);
+  REQUIRE(r != NULL);
+  return r;
+}
+
+static void check_json(const chainvet_report *r, const char *needle) {
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(json, needle);
+}
+
+static void test_trust_store_constructors(void) {
+  chainvet_validator *base = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  CHECK(chainvet_validator_trust_anchor_count(base) == 0);
+  CHECK(chainvet_validator_trust_anchor_count(NULL) == 0);
+
+  size_t len;
+  unsigned char *roots = read_file(unit_dir, "root.pem", &len);
+  chainvet_validator *v = UNTOUCHED;
+  char err[512] = "untouched";
+  size_t err_len = 12345;
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, len, &v, err, sizeof err, &err_len),
+               CHAINVET_RESULT_OK);
+  REQUIRE(v != NULL && v != UNTOUCHED);
+  CHECK(strcmp(err, "untouched") == 0 && err_len == 12345);
+  CHECK(chainvet_validator_trust_anchor_count(v) == 1);
+  CHECK(chainvet_validator_trust_anchor_count(base) == 0); /* the base is unchanged */
+  /* The policy is the base's: a trusted bundle validates, a reversed one is still refused. */
+  chainvet_options *o = options_at(at);
+  chainvet_report *r = validate_file(v, "good.pem", o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  /* Derived from a validator with a policy: the policy carries over, the anchors are new. */
+  const char *lenient = "[severity]\n\"chain.order_reversed\" = \"warning\"\n";
+  chainvet_validator *policy_v = NULL, *derived = NULL;
+  REQUIRE(chainvet_validator_new_from_policy(lenient, strlen(lenient), &policy_v, NULL, 0, NULL) ==
+          CHAINVET_RESULT_OK);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/deep-root.pem", unit_dir);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(policy_v, path, &derived, err, sizeof err, NULL),
+               CHAINVET_RESULT_OK);
+  chainvet_validator_free(policy_v); /* independent of its base */
+  CHECK(chainvet_validator_trust_anchor_count(derived) == 1);
+  r = validate_file(derived, "reversed.pem", o);
+  CHECK(chainvet_report_accepted(r) == false); /* not under the new anchor */
+  CHECK(find_code(r, CHAINVET_CODE_ROOT_NOT_TRUSTED) >= 0);
+  long i = find_code(r, CHAINVET_CODE_CHAIN_ORDER_REVERSED);
+  REQUIRE(i >= 0);
+  chainvet_severity sev = 0;
+  CHECK_RESULT(chainvet_report_finding_severity(r, (size_t)i, &sev), CHAINVET_RESULT_OK);
+  CHECK(sev == CHAINVET_SEVERITY_WARNING);
+  chainvet_report_free(r);
+  chainvet_validator_free(derived);
+
+  /* Not a trust store: no certificate, a broken one, garbage, a missing file. */
+  chainvet_validator *none = UNTOUCHED;
+  const char *no_cert = "just text\n";
+  err_len = 0;
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, (const uint8_t *)no_cert, strlen(no_cert), &none,
+                                                       err, sizeof err, &err_len),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "no CERTIFICATE block");
+  CHECK(err_len == strlen(err));
+  const char *broken = "-----BEGIN CERTIFICATE-----\nAAECAw==\n-----END CERTIFICATE-----\n";
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, (const uint8_t *)broken, strlen(broken), &none,
+                                                       err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "trust store certificate 0 is not usable");
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, 0, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 31337);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, noise, big, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  free(noise);
+  char small[8];
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, (const uint8_t *)no_cert, strlen(no_cert), &none,
+                                                       small, sizeof small, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK(strlen(small) == sizeof small - 1);
+  snprintf(path, sizeof path, "%s/no-such-roots.pem", unit_dir);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(base, path, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "no-such-roots.pem");
+  snprintf(path, sizeof path, "%s/good-0.der", unit_dir); /* DER, not a PEM file */
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(base, path, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  CHECK_STR_CONTAINS(err, "good-0.der");
+
+  /* NULL misuse: nothing written. */
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(NULL, roots, len, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, NULL, 0, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, len, NULL, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, len, &none, NULL, 5, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, SIZE_MAX, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(NULL, path, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(base, NULL, &none, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(base, path, NULL, err, sizeof err, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(none == UNTOUCHED);
+  free(roots);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  chainvet_validator_free(base);
+}
+
+static void test_presented_options(void) {
+  chainvet_presented_options *p = UNTOUCHED;
+  CHECK_RESULT(chainvet_presented_options_new(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_new(&p), CHAINVET_RESULT_OK);
+  REQUIRE(p != NULL && p != UNTOUCHED);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, CHAINVET_USAGE_SERVER_AUTH), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, CHAINVET_USAGE_CLIENT_AUTH), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, 0), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, 3), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, UINT32_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_usage(NULL, CHAINVET_USAGE_CLIENT_AUTH),
+               CHAINVET_RESULT_NULL_PARAMETER);
+
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "a.example", 9),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_IP, "192.0.2.1", 9),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_IP, "2001:db8::1", 11),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_EMAIL, "ops@example.com", 15),
+               CHAINVET_RESULT_OK);
+  /* Wrong kinds, empty, not UTF-8, not an IP address, NULL, huge. */
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, 0, "a.example", 9), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, 4, "a.example", 9), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "a.example", 0),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "caf\xe9", 4),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_IP, "192.0.2.256", 11),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_IP, "a.example", 9),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(NULL, CHAINVET_PEER_NAME_TYPE_DNS, "a", 1),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, NULL, 0),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "a", SIZE_MAX),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_clear_peer_names(p), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_clear_peer_names(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, 0), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, SIZE_MAX), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(NULL, 1), CHAINVET_RESULT_NULL_PARAMETER);
+  chainvet_presented_options_free(p);
+  chainvet_presented_options_free(NULL);
+}
+
+static void test_presented(void) {
+  chainvet_validator *base = NULL, *v = NULL, *deep = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/root.pem", unit_dir);
+  REQUIRE(chainvet_validator_new_with_trust_store_file(base, path, &v, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  snprintf(path, sizeof path, "%s/deep-root.pem", unit_dir);
+  REQUIRE(chainvet_validator_new_with_trust_store_file(base, path, &deep, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  chainvet_presented_options *p = NULL;
+  REQUIRE(chainvet_presented_options_new(&p) == CHAINVET_RESULT_OK);
+
+  /* The leaf and its intermediate, the root from the trust store: accepted, the anchor
+   * appended to the report as certificate 2. NULL presented options are the defaults. */
+  static const char *const inter[] = {"good-1.der"};
+  struct ders pool = load_ders(unit_dir, inter, 1);
+  chainvet_report *r = presented(v, unit_dir, "good-0.der", &pool, NULL, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  check_json(r, "\"path\":[0,1,2]");
+  check_json(r, "\"validated_at\":\"2026-06-01T00:00:00Z\"");
+  chainvet_report_free(r);
+  r = presented(v, unit_dir, "good-0.der", &pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  /* Without trust anchors nothing validates. */
+  r = presented(base, unit_dir, "good-0.der", &pool, p, o);
+  CHECK(!chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  /* An unordered pool with a stranger: the path goes 0 -> 3 -> 2 -> anchor (4). */
+  static const char *const shuffled[] = {"good-1.der", "deep-2.der", "deep-1.der"};
+  struct ders deep_pool = load_ders(unit_dir, shuffled, 3);
+  r = presented(deep, unit_dir, "deep-0.der", &deep_pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  check_json(r, "\"path\":[0,3,2,4]");
+
+  chainvet_report_free(r);
+  /* A chain ending at a root the validator does not trust (sent along in the pool). */
+  static const char *const untrusted[] = {"deep-1.der", "deep-2.der", "deep-3.der"};
+  struct ders untrusted_pool = load_ders(unit_dir, untrusted, 3);
+  r = presented(v, unit_dir, "deep-0.der", &untrusted_pool, p, o);
+  CHECK(!chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_ROOT_NOT_TRUSTED);
+  REQUIRE(i >= 0);
+  size_t cert = 99;
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 3);
+  chainvet_report_free(r);
+  /* ... and one whose intermediates were not sent. */
+  const uint8_t *no_certs[1] = {NULL};
+  size_t no_lens[1] = {0};
+  r = NULL;
+  size_t leaf_len;
+  unsigned char *deep_leaf = read_file(unit_dir, "deep-0.der", &leaf_len);
+  CHECK_RESULT(chainvet_validator_validate_presented(deep, deep_leaf, leaf_len, no_certs, no_lens, 0, p, o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_ISSUER_MISSING) >= 0);
+  chainvet_report_free(r);
+
+  /* Depth: two intermediates are too many for max_depth 1, fine for 2 and unlimited. */
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, 1), CHAINVET_RESULT_OK);
+  r = presented(deep, unit_dir, "deep-0.der", &deep_pool, p, o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_TOO_LONG) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, 2), CHAINVET_RESULT_OK);
+  r = presented(deep, unit_dir, "deep-0.der", &deep_pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, 0), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "good-0.der", &pool, p, o);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_TOO_LONG) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_set_max_depth(p, SIZE_MAX), CHAINVET_RESULT_OK);
+
+  /* Server usage and expected names. */
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, CHAINVET_USAGE_SERVER_AUTH), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "api.example.com", 15),
+               CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "server-0.der", &pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_DNS, "other.example.com", 17),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_IP, "192.0.2.1", 9),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_add_peer_name(p, CHAINVET_PEER_NAME_TYPE_EMAIL, "ops@example.com", 15),
+               CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "server-0.der", &pool, p, o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(count_code(r, CHAINVET_CODE_LEAF_NAME_MISMATCH) == 3);
+  i = find_code(r, CHAINVET_CODE_LEAF_NAME_MISMATCH);
+  REQUIRE(i >= 0);
+  const char *message = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(message, "other.example.com");
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_clear_peer_names(p), CHAINVET_RESULT_OK);
+  /* A client leaf validated for server use, and the server leaf for client use. */
+  r = presented(v, unit_dir, "good-0.der", &pool, p, o);
+  CHECK(find_code(r, CHAINVET_CODE_LEAF_SERVER_AUTH_MISSING) >= 0);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_presented_options_set_usage(p, CHAINVET_USAGE_CLIENT_AUTH), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "server-0.der", &pool, p, o);
+  CHECK(find_code(r, CHAINVET_CODE_LEAF_CLIENT_AUTH_MISSING) >= 0);
+  chainvet_report_free(r);
+
+  /* Registration binding from the options: the registered leaf passes, another valid
+   * leaf of the same CA does not. */
+  chainvet_registry *reg = NULL;
+  snprintf(path, sizeof path, "%s/registry.toml", unit_dir);
+  REQUIRE(chainvet_registry_new_from_file(path, &reg, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  chainvet_options *bound = options_at(at);
+  CHECK_RESULT(chainvet_options_set_client(bound, reg, "acme", 4), CHAINVET_RESULT_OK);
+  chainvet_registry_free(reg);
+  r = presented(v, unit_dir, "good-0.der", &pool, p, bound);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+  r = presented(v, unit_dir, "other-0.der", &pool, p, bound);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_BINDING_SERIAL_MISMATCH) >= 0);
+  chainvet_report_free(r);
+  chainvet_options_free(bound);
+
+  /* Time from the options: in 2040 the leaf has expired; NULL options validate now. */
+  chainvet_options *later = options_at(2208988800);
+  r = presented(v, unit_dir, "good-0.der", &pool, p, later);
+  CHECK(find_code(r, CHAINVET_CODE_VALIDITY_EXPIRED) >= 0);
+  chainvet_report_free(r);
+  chainvet_options_free(later);
+  r = presented(v, unit_dir, "good-0.der", &pool, p, NULL);
+  const char *json = NULL;
+  CHECK_RESULT(chainvet_report_json(r, &json), CHAINVET_RESULT_OK);
+  CHECK(strstr(json, "\"validated_at\":\"2026-06-01T00:00:00Z\"") == NULL);
+  chainvet_report_free(r);
+
+  /* Hostile input is findings: an empty leaf, garbage, 10 MB of noise. */
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_presented(v, deep_leaf, 0, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  i = find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED);
+  REQUIRE(i >= 0);
+  CHECK_RESULT(chainvet_report_finding_certificate(r, (size_t)i, &cert), CHAINVET_RESULT_OK);
+  CHECK(cert == 0);
+  chainvet_report_free(r);
+  size_t big = 10 * 1024 * 1024;
+  unsigned char *noise = random_bytes(big, 4711);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_presented(v, noise, 100, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_CERTIFICATE_MALFORMED) >= 0);
+  chainvet_report_free(r);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_presented(v, noise, big, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_INPUT_TOO_LARGE) >= 0);
+  chainvet_report_free(r);
+  /* Garbage in the pool next to the real intermediate: still accepted (strangers are
+   * allowed), and the garbage is never mistaken for an issuer. */
+  const uint8_t *mixed[3] = {noise, pool.certs[0], noise + 1};
+  size_t mixed_lens[3] = {0, pool.lens[0], 2000};
+  r = NULL;
+  unsigned char *good_leaf = read_file(unit_dir, "good-0.der", &leaf_len);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, mixed, mixed_lens, 3, p, o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(chainvet_report_accepted(r));
+  check_json(r, "\"path\":[0,2,4]");
+  chainvet_report_free(r);
+  /* Many copies of the intermediate: over the policy's certificate limit. */
+  const uint8_t *many[4] = {pool.certs[0], pool.certs[0], pool.certs[0], pool.certs[0]};
+  size_t many_lens[4] = {pool.lens[0], pool.lens[0], pool.lens[0], pool.lens[0]};
+  const char *two = "max_certificates = 2\n";
+  chainvet_validator *strict = NULL, *strict_trusting = NULL;
+  REQUIRE(chainvet_validator_new_from_policy(two, strlen(two), &strict, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  snprintf(path, sizeof path, "%s/root.pem", unit_dir);
+  REQUIRE(chainvet_validator_new_with_trust_store_file(strict, path, &strict_trusting, NULL, 0, NULL) ==
+          CHAINVET_RESULT_OK);
+  r = NULL;
+  CHECK_RESULT(chainvet_validator_validate_presented(strict_trusting, good_leaf, leaf_len, many, many_lens, 4, p,
+                                                     o, &r),
+               CHAINVET_RESULT_OK);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_TOO_LONG) >= 0);
+  chainvet_report_free(r);
+  chainvet_validator_free(strict);
+  chainvet_validator_free(strict_trusting);
+
+  /* Misuse: nothing written. */
+  r = UNTOUCHED;
+  const uint8_t *with_null[2] = {pool.certs[0], NULL};
+  size_t two_lens[2] = {pool.lens[0], 1};
+  CHECK_RESULT(chainvet_validator_validate_presented(NULL, good_leaf, leaf_len, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, NULL, 0, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, NULL, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, pool.certs, NULL, 1, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, NULL, NULL, 0, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, with_null, two_lens, 2, p, o, &r),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, pool.certs, pool.lens, 1, p, o, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, SIZE_MAX, pool.certs, pool.lens, 1, p, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, pool.certs, pool.lens, SIZE_MAX, p, o,
+                                                     &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  size_t huge[1] = {SIZE_MAX};
+  CHECK_RESULT(chainvet_validator_validate_presented(v, good_leaf, leaf_len, pool.certs, huge, 1, p, o, &r),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(r == UNTOUCHED);
+
+  free(noise);
+  free(good_leaf);
+  free(deep_leaf);
+  free_ders(&pool);
+  free_ders(&deep_pool);
+  free_ders(&untrusted_pool);
+  chainvet_presented_options_free(p);
+  chainvet_options_free(o);
+  chainvet_validator_free(deep);
+  chainvet_validator_free(v);
+  chainvet_validator_free(base);
+}
+
+/* Trust-store mode with revocation input: the CRL made by `openssl ca -gencrl`. */
+static void test_presented_revocation(void) {
+  size_t len;
+  char *at_text = (char *)read_file(revocation_dir, "at.txt", &len);
+  int64_t now = strtoll(at_text, NULL, 10);
+  free(at_text);
+  chainvet_validator *base = NULL, *v = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  unsigned char *root = read_file(revocation_dir, "root.pem", &len);
+  REQUIRE(chainvet_validator_new_with_trust_store(base, root, len, &v, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  free(root);
+  chainvet_options *o = options_at(now);
+  CHECK_RESULT(chainvet_options_set_offline(o, true), CHAINVET_RESULT_OK);
+  static const char *const ca[] = {"ca.der"};
+  struct ders pool = load_ders(revocation_dir, ca, 1);
+
+  /* Nothing supplied, offline: unavailable, a warning under soft-fail. */
+  chainvet_report *r = presented(v, revocation_dir, "good-0.der", &pool, NULL, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE) >= 0);
+  chainvet_report_free(r);
+
+  add_file(o, "crl.der", chainvet_options_add_crl);
+  r = presented(v, revocation_dir, "revoked-0.der", &pool, NULL, o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  chainvet_revocation_status status;
+  chainvet_revocation_method method;
+  chainvet_revocation_source source;
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED && method == CHAINVET_REVOCATION_METHOD_CRL &&
+        source == CHAINVET_REVOCATION_SOURCE_SUPPLIED);
+  chainvet_report_free(r);
+  r = presented(v, revocation_dir, "good-0.der", &pool, NULL, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_findings_count(r) == 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_GOOD && method == CHAINVET_REVOCATION_METHOD_CRL);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+
+  /* A stapled OCSP response made by `openssl ocsp`. */
+  add_file(o, "revoked-ocsp.der", chainvet_options_add_stapled_ocsp);
+  r = presented(v, revocation_dir, "revoked-0.der", &pool, NULL, o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+  leaf_revocation(r, &status, &method, &source);
+  CHECK(status == CHAINVET_REVOCATION_STATUS_REVOKED && method == CHAINVET_REVOCATION_METHOD_OCSP &&
+        source == CHAINVET_REVOCATION_SOURCE_STAPLED);
+  chainvet_report_free(r);
+
+  free_ders(&pool);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  chainvet_validator_free(base);
+}
+
 /* A report is independent of its validator and options: both may go first. After
  * chainvet_report_free nothing touches the report's memory again (ASan and valgrind
  * would see it in the calls that follow). */
@@ -1059,6 +1557,10 @@ int main(int argc, char **argv) {
 
   test_registry();
   test_revocation();
+  test_trust_store_constructors();
+  test_presented_options();
+  test_presented();
+  test_presented_revocation();
   test_lifetimes();
   return finish("api");
 }

@@ -1,7 +1,9 @@
 /* One validator shared by 8 threads doing 10,000 validations in all (by default), in
  * turn: a good DER chain and a reversed PEM bundle (with shared options carrying a client
- * binding), and a chain with a stapled OCSP response (shared options carrying it, made by
- * `openssl ocsp`). Every report must equal, byte for byte in its JSON, the one computed
+ * binding), a chain with a stapled OCSP response (shared options carrying it, made by
+ * `openssl ocsp`), and the good leaf and its intermediate in trust-store mode (a second
+ * shared validator with a trust store, shared presented options with a depth limit, and
+ * the binding options). Every report must equal, byte for byte in its JSON, the one computed
  * single-threaded before the threads start. The threads also read one shared report at once (its strings are made
  * lazily on first request) and must all get the same pointers.
  *
@@ -28,6 +30,9 @@ static size_t cert_lens[3];
 static unsigned char *reversed_pem;
 static size_t reversed_len;
 static char *expected_good, *expected_reversed; /* reference JSON */
+static const chainvet_validator *trusting;        /* trust store: the fixtures' root */
+static const chainvet_presented_options *presented;
+static char *expected_presented;
 static const chainvet_report *shared;           /* read by every thread at once */
 static const char *shared_message;              /* what the main thread got after */
 static size_t per_thread;
@@ -56,15 +61,19 @@ static void *worker(void *arg) {
     chainvet_report *r = NULL;
     chainvet_result res;
     const char *expected;
-    if (i % 3 == 0) {
+    if (i % 4 == 0) {
       res = chainvet_validator_validate_der(validator, certs, cert_lens, 3, options, &r);
       expected = expected_good;
-    } else if (i % 3 == 1) {
+    } else if (i % 4 == 1) {
       res = chainvet_validator_validate_pem(validator, reversed_pem, reversed_len, options, &r);
       expected = expected_reversed;
-    } else {
+    } else if (i % 4 == 2) {
       res = chainvet_validator_validate_pem(validator, stapled_pem, stapled_len, stapled_options, &r);
       expected = expected_stapled;
+    } else {
+      res = chainvet_validator_validate_presented(trusting, certs[0], cert_lens[0], certs + 1, cert_lens + 1, 1,
+                                                  presented, options, &r);
+      expected = expected_presented;
     }
     if (res != CHAINVET_RESULT_OK || r == NULL) {
       out->errors++;
@@ -72,7 +81,7 @@ static void *worker(void *arg) {
     }
     const char *json = NULL;
     if (chainvet_report_json(r, &json) != CHAINVET_RESULT_OK || strcmp(json, expected) != 0 ||
-        chainvet_report_accepted(r) != (i % 3 != 1)) {
+        chainvet_report_accepted(r) != (i % 4 != 1)) {
       out->mismatches++;
     }
     chainvet_report_free(r);
@@ -153,7 +162,23 @@ int main(int argc, char **argv) {
           source == CHAINVET_REVOCATION_SOURCE_STAPLED);
   expected_stapled = json_of(st);
   chainvet_report_free(st);
-  REQUIRE(expected_good != NULL && expected_reversed != NULL && expected_stapled != NULL);
+  char root_path[4200];
+  snprintf(root_path, sizeof root_path, "%s/root.pem", dir);
+  chainvet_validator *tv = NULL;
+  REQUIRE(chainvet_validator_new_with_trust_store_file(v, root_path, &tv, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  chainvet_presented_options *p = NULL;
+  REQUIRE(chainvet_presented_options_new(&p) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_presented_options_set_max_depth(p, 1) == CHAINVET_RESULT_OK);
+  trusting = tv;
+  presented = p;
+  chainvet_report *pr = NULL;
+  REQUIRE(chainvet_validator_validate_presented(tv, certs[0], cert_lens[0], certs + 1, cert_lens + 1, 1, p, o,
+                                                &pr) == CHAINVET_RESULT_OK);
+  REQUIRE(chainvet_report_accepted(pr));
+  expected_presented = json_of(pr);
+  chainvet_report_free(pr);
+  REQUIRE(expected_good != NULL && expected_reversed != NULL && expected_stapled != NULL &&
+          expected_presented != NULL);
   shared = rev;
 
   pthread_t threads[THREADS];
@@ -189,6 +214,8 @@ int main(int argc, char **argv) {
   chainvet_report_free(rev);
   chainvet_options_free(so);
   chainvet_options_free(o);
+  chainvet_presented_options_free(p);
+  chainvet_validator_free(tv);
   chainvet_validator_free(v);
   for (int k = 0; k < 3; k++) free(ders[k]);
   free(reversed_pem);
@@ -196,5 +223,6 @@ int main(int argc, char **argv) {
   free(expected_good);
   free(expected_reversed);
   free(expected_stapled);
+  free(expected_presented);
   return finish("threads");
 }

@@ -1,12 +1,15 @@
 //! The C ABI entry points as a C gateway calls them: a PEM upload
 //! (`chainvet_validator_validate_pem`), a DER peer chain (`..._validate_der`, the input
-//! split at 0xff 0x00 pairs) and a policy text (`chainvet_validator_new_from_policy`),
-//! then every report accessor. Offline, at a fixed time.
+//! split at 0xff bytes), the same pieces in trust-store mode (`..._validate_presented`:
+//! the first is the leaf, the rest the pool; server usage, a peer name, a depth limit)
+//! and a policy text (`chainvet_validator_new_from_policy`), then every report accessor.
+//! Offline, at a fixed time.
 #![no_main]
 
 use core::ptr::null_mut;
 
 use ffi::options::*;
+use ffi::presented::*;
 use ffi::report::*;
 use ffi::result::chainvet_result;
 use ffi::validator::*;
@@ -37,8 +40,33 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| unsafe {
     let certs: Vec<&[u8]> = chain.split(|&b| b == 0xff).collect();
     let (ptrs, lens): (Vec<*const u8>, Vec<usize>) =
         certs.iter().map(|c| (c.as_ptr(), c.len())).unzip();
-    for der in [false, true] {
-        let r = if der {
+    let mut presented = null_mut();
+    assert_eq!(
+        chainvet_presented_options_new(&mut presented),
+        chainvet_result::Ok
+    );
+    chainvet_presented_options_set_usage(presented, chainvet_usage::ServerAuth as u32);
+    chainvet_presented_options_add_peer_name(
+        presented,
+        chainvet_peer_name_type::Dns as u32,
+        c"api.example.com".as_ptr(),
+        15,
+    );
+    chainvet_presented_options_set_max_depth(presented, 2);
+    for mode in 0..3 {
+        let r = if mode == 2 {
+            chainvet_validator_validate_presented(
+                validator,
+                ptrs[0],
+                lens[0],
+                ptrs[1..].as_ptr(),
+                lens[1..].as_ptr(),
+                ptrs.len() - 1,
+                presented,
+                options,
+                &mut report,
+            )
+        } else if mode == 1 {
             chainvet_validator_validate_der(
                 validator,
                 ptrs.as_ptr(),
@@ -68,6 +96,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| unsafe {
         assert_eq!(chainvet_report_json(report, &mut json), chainvet_result::Ok);
         chainvet_report_free(report);
     }
+    chainvet_presented_options_free(presented);
     chainvet_options_free(options);
     chainvet_validator_free(validator);
 });

@@ -14,6 +14,7 @@ mod gil;
 mod input;
 mod json;
 mod policy;
+mod presented;
 mod report;
 mod revocation;
 mod time;

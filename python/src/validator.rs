@@ -1,11 +1,11 @@
-//! `chainvet.Validator` (validate with binding and revocation inputs, check_binding,
-//! check_csr, cache_ocsp_response, fix, repair) and the module-level `fix` and
-//! `check_csr`.
+//! `chainvet.Validator` (validate with binding and revocation inputs, validate_presented
+//! in trust-store mode, check_binding, check_csr, cache_ocsp_response, fix, repair) and
+//! the module-level `fix` and `check_csr`.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use chainvet::{Options, Timestamp, TrustStore};
+use chainvet::{Options, PresentedOptions, Timestamp, TrustStore};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
@@ -16,6 +16,7 @@ use crate::errors::{FixRefused, OcspError, policy_error, with_code};
 use crate::gil;
 use crate::input::{self, Blob, Input};
 use crate::policy::Policy;
+use crate::presented;
 use crate::report::Report;
 use crate::revocation::RevocationAnswer;
 use crate::revocation::crl::CRL_FORMS;
@@ -33,20 +34,43 @@ struct RevocationInputs<'a> {
     crls: Vec<Blob<'a>>,
 }
 
-impl RevocationInputs<'_> {
-    /// Reads files (with the GIL released by the caller) into `options`, whole, as the
-    /// CLI's `--ocsp-response` and `--crl` do (the policy's size caps bound fetches).
-    fn read_into(self, options: &mut Options) -> std::io::Result<()> {
+impl<'a> RevocationInputs<'a> {
+    fn extract(
+        stapled_ocsp: Option<&'a Bound<'_, PyAny>>,
+        ocsp_responses: Option<&'a Bound<'_, PyAny>>,
+        crls: Option<&'a Bound<'_, PyAny>>,
+    ) -> PyResult<RevocationInputs<'a>> {
+        Ok(RevocationInputs {
+            stapled: Blob::extract_many(stapled_ocsp, "stapled_ocsp", OCSP_FORMS, false)?,
+            responses: Blob::extract_many(ocsp_responses, "ocsp_responses", OCSP_FORMS, false)?,
+            crls: Blob::extract_many(crls, "crls", CRL_FORMS, true)?,
+        })
+    }
+
+    /// Reads files (with the GIL released by the caller), whole, as the CLI's
+    /// `--ocsp-response` and `--crl` do (the policy's size caps bound fetches), into the
+    /// stapled responses, supplied responses and CRLs given.
+    fn read(
+        self,
+        stapled: &mut Vec<Vec<u8>>,
+        responses: &mut Vec<Vec<u8>>,
+        crls: &mut Vec<Vec<u8>>,
+    ) -> std::io::Result<()> {
         let read = |blobs: Vec<Blob<'_>>| {
             blobs
                 .into_iter()
                 .map(|b| b.read(0).map(Cow::into_owned))
                 .collect::<std::io::Result<Vec<_>>>()
         };
-        options.stapled_ocsp = read(self.stapled)?;
-        options.ocsp_responses = read(self.responses)?;
-        options.crls = read(self.crls)?;
+        *stapled = read(self.stapled)?;
+        *responses = read(self.responses)?;
+        *crls = read(self.crls)?;
         Ok(())
+    }
+
+    /// `read` into bundle-mode options.
+    fn read_into(self, o: &mut Options) -> std::io::Result<()> {
+        self.read(&mut o.stapled_ocsp, &mut o.ocsp_responses, &mut o.crls)
     }
 }
 
@@ -260,15 +284,79 @@ impl Validator {
         options.binding = binding.map(|b| Arc::clone(&b.get().inner));
         options.offline = offline;
         options.ocsp_nonce = ocsp_nonce;
-        let revocation = RevocationInputs {
-            stapled: Blob::extract_many(stapled_ocsp, "stapled_ocsp", OCSP_FORMS, false)?,
-            responses: Blob::extract_many(ocsp_responses, "ocsp_responses", OCSP_FORMS, false)?,
-            crls: Blob::extract_many(crls, "crls", CRL_FORMS, true)?,
-        };
+        let revocation = RevocationInputs::extract(stapled_ocsp, ocsp_responses, crls)?;
         let input = Input::extract(data, "data")?;
         let report = gil::enter(py, || {
             revocation.read_into(&mut options)?;
             self.run_validate(input, &options)
+        })??;
+        Ok(Report::new(report))
+    }
+
+    /// Trust-store mode: validates the certificate a peer presented (`leaf`) with an
+    /// unordered pool of `intermediates` against this validator's trust anchors (its
+    /// `trust_store`; without one nothing validates: `root.not_trusted`), as a TLS
+    /// gateway sees them. Path building goes through the pool in any order, strangers
+    /// and duplicates allowed, and backtracks past a path the policy refuses. Returns a
+    /// `Report` (bundle-order findings do not apply); certificate indices are 0 for the
+    /// leaf, then the pool in order, then the trust anchor that ended the path.
+    ///
+    /// `leaf`: DER or PEM bytes, PEM text, an os.PathLike, a
+    /// cryptography.x509.Certificate, or a list leaf first; further certificates in it
+    /// join the pool ahead of `intermediates` (bytes or text PEM, a path, a certificate
+    /// object, or a list of them / of DER bytes). PEM whose base64 is broken raises
+    /// ValueError; bytes that are not a certificate are a `certificate.malformed`
+    /// finding. `usage`: "client" (clientAuth, the default) or "server". `peer_names`:
+    /// names the leaf must be valid for (each missing one is `leaf.name_mismatch`): a
+    /// DNS name, an IP address (text or an ipaddress object) or an email address, or a
+    /// list of them. `max_depth`: most intermediates on the path (`chain.too_long`).
+    /// `at`, `binding`, `stapled_ocsp`, `ocsp_responses`, `crls`, `offline` and
+    /// `ocsp_nonce` are as for `validate`; revocation is checked for the certificates
+    /// of each candidate path, never for trust anchors. Runs with the GIL released.
+    #[pyo3(signature = (leaf, intermediates=None, *, usage="client", peer_names=None, max_depth=None, at=None, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=false, ocsp_nonce=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn validate_presented(
+        &self,
+        py: Python<'_>,
+        leaf: &Bound<'_, PyAny>,
+        intermediates: Option<&Bound<'_, PyAny>>,
+        usage: &str,
+        peer_names: Option<&Bound<'_, PyAny>>,
+        max_depth: Option<i64>,
+        at: Option<&Bound<'_, PyAny>>,
+        binding: Option<&Bound<'_, Binding>>,
+        stapled_ocsp: Option<&Bound<'_, PyAny>>,
+        ocsp_responses: Option<&Bound<'_, PyAny>>,
+        crls: Option<&Bound<'_, PyAny>>,
+        offline: bool,
+        ocsp_nonce: bool,
+    ) -> PyResult<Report> {
+        let mut options = PresentedOptions::default();
+        options.at = validation_time(at)?;
+        options.usage = presented::usage(usage)?;
+        options.peer_names = presented::peer_names(peer_names)?;
+        options.max_depth = presented::max_depth(max_depth)?;
+        options.binding = binding.map(|b| Arc::clone(&b.get().inner));
+        options.offline = offline;
+        options.ocsp_nonce = ocsp_nonce;
+        let revocation = RevocationInputs::extract(stapled_ocsp, ocsp_responses, crls)?;
+        let leaf = Input::extract(leaf, "leaf")?;
+        let intermediates = intermediates
+            .filter(|i| !i.is_none())
+            .map(|i| Input::extract(i, "intermediates"))
+            .transpose()?;
+        let policy = self.inner.policy();
+        let report = gil::enter(py, || {
+            let presented = presented::leaf_and_pool(leaf, intermediates, policy)?;
+            let o = &mut options;
+            revocation
+                .read(&mut o.stapled_ocsp, &mut o.ocsp_responses, &mut o.crls)
+                .map_err(presented::PresentedError::Io)?;
+            let pool: Vec<&[u8]> = presented.pool.iter().map(|d| &d[..]).collect();
+            let report = self
+                .inner
+                .validate_presented(&presented.leaf, &pool, &options);
+            Ok::<_, presented::PresentedError>(report)
         })??;
         Ok(Report::new(report))
     }

@@ -11,6 +11,10 @@ a stable code, the certificate concerned and a hint saying how to fix it::
     if report.accepted:
         register(report.certificates[report.chain.leaf])
 
+Trust-store mode, for a gateway's peer chains: ``Validator(trust_store=roots)
+.validate_presented(leaf, intermediates, usage=..., peer_names=..., max_depth=...)``
+builds the path through an unordered pool of intermediates to a configured root.
+
 Beyond validation and repair (``fix``): binding a presented leaf to the certificates a
 client registered (``Registration``, ``Binding``, ``Registry``,
 ``Validator.check_binding`` or ``validate(..., binding=...)``), CSR pre-flight

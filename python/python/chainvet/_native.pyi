@@ -1,5 +1,6 @@
 """Type stubs for the native module ``chainvet._native`` (checked by mypy.stubtest)."""
 
+import ipaddress
 import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -58,6 +59,9 @@ _OneCertificate = Union[bytes, bytearray, str, _Path, _DerEncodable, Sequence[_C
 _Blob = Union[bytes, bytearray, _Path, _DerEncodable]
 _Blobs = Union[_Blob, Sequence[_Blob]]
 _TextBlob = Union[bytes, bytearray, str, _Path, _DerEncodable]
+# An expected peer name in trust-store mode: a DNS name, an IP address (text or object)
+# or an email address.
+_PeerName = Union[str, ipaddress.IPv4Address, ipaddress.IPv6Address]
 _Severity = Literal["error", "warning", "info"]
 _BindingMode = Literal["serial+cn", "serial+cn+issuer", "fingerprint", "spki"]
 _Status = Literal["good", "revoked", "unknown", "unavailable", "invalid", "not_checked"]
@@ -226,6 +230,22 @@ class Validator:
         data: _Data,
         at: Union[datetime, None] = None,
         *,
+        binding: Union[Binding, None] = None,
+        stapled_ocsp: Union[_Blobs, None] = None,
+        ocsp_responses: Union[_Blobs, None] = None,
+        crls: Union[_TextBlob, Sequence[_TextBlob], None] = None,
+        offline: bool = False,
+        ocsp_nonce: bool = False,
+    ) -> Report: ...
+    def validate_presented(
+        self,
+        leaf: _Data,
+        intermediates: Union[_Data, None] = None,
+        *,
+        usage: Literal["client", "server"] = "client",
+        peer_names: Union[_PeerName, Sequence[_PeerName], None] = None,
+        max_depth: Union[int, None] = None,
+        at: Union[datetime, None] = None,
         binding: Union[Binding, None] = None,
         stapled_ocsp: Union[_Blobs, None] = None,
         ocsp_responses: Union[_Blobs, None] = None,
