@@ -124,7 +124,23 @@ pub(crate) fn report(
         }
         E::CertExpired { .. } => (Code::ValidityExpired, "a certificate has expired"),
         E::CertNotValidYet { .. } => (Code::ValidityNotYetValid, "a certificate is not valid yet"),
-        E::InvalidSignatureForPublicKey => (Code::SignatureInvalid, "a signature does not verify"),
+        E::InvalidSignatureForPublicKey => {
+            // chainvet's own walk verified every link it took; webpki failing a signature
+            // then means it tried a candidate off that path (a trust anchor or pool
+            // certificate with the right name but another key), which the untrusted root
+            // or missing issuer already explains.
+            if [
+                Code::SignatureInvalid,
+                Code::RootNotTrusted,
+                Code::ChainIssuerMissing,
+            ]
+            .iter()
+            .any(|&c| findings.has(c))
+            {
+                return;
+            }
+            (Code::SignatureInvalid, "a signature does not verify")
+        }
         E::UnsupportedSignatureAlgorithmContext(_)
         | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
             if findings.has(Code::SignatureWeakAlgorithm) || findings.has(Code::SignatureInvalid) {

@@ -462,3 +462,31 @@ fn server_usage_names_the_missing_server_auth_once() {
         report.findings
     );
 }
+
+#[test]
+fn a_trust_anchor_with_the_roots_name_but_another_key_is_not_a_forged_signature() {
+    let chain = Chain::standard();
+    let [leaf, int, root] = &chain.certs[..] else {
+        panic!("three certificates")
+    };
+    // The operator trusts a different "Test Root" (same name, another key).
+    let impostor = self_signed(Spec::ca("Test Root").key(KeyKind::P256, 9));
+    let report = validate(
+        Policy::default(),
+        &[&impostor],
+        leaf,
+        &[int, root],
+        &client(),
+    );
+    assert!(!report.accepted);
+    assert!(
+        codes(&report).contains(&Code::RootNotTrusted),
+        "{:#?}",
+        report.findings
+    );
+    assert!(
+        !codes(&report).contains(&Code::SignatureInvalid),
+        "a same-named anchor is not a forged link: {:#?}",
+        report.findings
+    );
+}
