@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
+# A clean clone builds the workspace several times over (debug, release, the Python wheel,
+# the fuzz targets with coverage instrumentation). Incremental state and full debug info
+# would more than double what that leaves on disk, and CI shares its disk: keep line tables
+# (file:line in backtraces) and nothing more.
+export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=line-tables-only
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -13,6 +18,9 @@ if ! command -v openssl >/dev/null 2>&1; then
   step "installing openssl"
   apt-get update -qq && apt-get install -y -qq openssl
 fi
+
+# A linker killed by SIGBUS is what a full disk looks like; say how much there was.
+df -h . 2>/dev/null | tail -n 1 | awk '{print "disk free at start: " $4}'
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,7 +1,7 @@
 /*
  * chainvet: vet the certificate chains clients present for mutual TLS.
  *
- * Conventions (see README "C API"):
+ * Conventions (see ffi/README.md):
  * - Fallible functions return chainvet_result; CHAINVET_RESULT_OK (0) is success, and
  *   outputs are written only on success. A bad certificate is not a failure: validation
  *   returns CHAINVET_RESULT_OK and the report's findings say what is wrong.
@@ -85,6 +85,11 @@ enum chainvet_result
    * names the file, line, column and field.
    */
   CHAINVET_RESULT_REGISTRY_INVALID = 200,
+  /**
+   * A CRL is not one chainvet can use (not DER or PEM `X509 CRL`, or malformed);
+   * the error message says why (`chainvet_crl_check`).
+   */
+  CHAINVET_RESULT_CRL_INVALID = 300,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -254,6 +259,14 @@ enum chainvet_code
    */
   CHAINVET_CODE_INPUT_NOT_PEM = 1002,
   /**
+   * `input.too_many_findings` (info by default): more findings than a report lists.
+   */
+  CHAINVET_CODE_INPUT_TOO_MANY_FINDINGS = 1003,
+  /**
+   * `input.utf16` (error by default): the input is UTF-16 text, not ASCII.
+   */
+  CHAINVET_CODE_INPUT_UTF16 = 1004,
+  /**
    * `pem.malformed` (error by default): a PEM block is malformed.
    */
   CHAINVET_CODE_PEM_MALFORMED = 1100,
@@ -277,6 +290,22 @@ enum chainvet_code
    * `pem.explanatory_text` (info by default): text outside the PEM blocks.
    */
   CHAINVET_CODE_PEM_EXPLANATORY_TEXT = 1105,
+  /**
+   * `pem.boundaries_joined` (error by default): a BEGIN or END line is run together with other text.
+   */
+  CHAINVET_CODE_PEM_BOUNDARIES_JOINED = 1106,
+  /**
+   * `pem.escaped_newlines` (error by default): the PEM text has literal \\n in place of line breaks.
+   */
+  CHAINVET_CODE_PEM_ESCAPED_NEWLINES = 1107,
+  /**
+   * `pem.indented` (warning by default): PEM lines are indented.
+   */
+  CHAINVET_CODE_PEM_INDENTED = 1108,
+  /**
+   * `pem.trusted_certificate` (error by default): a certificate is in OpenSSL's TRUSTED CERTIFICATE format.
+   */
+  CHAINVET_CODE_PEM_TRUSTED_CERTIFICATE = 1109,
   /**
    * `certificate.malformed` (error by default): a certificate is not valid X.509 DER.
    */
@@ -330,6 +359,18 @@ enum chainvet_code
    */
   CHAINVET_CODE_CHAIN_BUDGET_EXCEEDED = 1309,
   /**
+   * `chain.multiple_leaves` (error by default): the bundle holds more than one end-entity certificate.
+   */
+  CHAINVET_CODE_CHAIN_MULTIPLE_LEAVES = 1310,
+  /**
+   * `chain.cross_certificate` (warning by default): a cross-certificate of the root is in the bundle.
+   */
+  CHAINVET_CODE_CHAIN_CROSS_CERTIFICATE = 1311,
+  /**
+   * `chain.policy_invalid` (error by default): no acceptable certificate policy is valid for the path.
+   */
+  CHAINVET_CODE_CHAIN_POLICY_INVALID = 1312,
+  /**
    * `leaf.self_signed` (error by default): the leaf certificate is self-signed.
    */
   CHAINVET_CODE_LEAF_SELF_SIGNED = 1400,
@@ -365,6 +406,10 @@ enum chainvet_code
    * `leaf.server_auth_missing` (error by default): the leaf certificate is not valid for TLS server authentication.
    */
   CHAINVET_CODE_LEAF_SERVER_AUTH_MISSING = 1408,
+  /**
+   * `leaf.key_usage_unsuitable` (error by default): the leaf certificate's keyUsage does not allow TLS client authentication.
+   */
+  CHAINVET_CODE_LEAF_KEY_USAGE_UNSUITABLE = 1409,
   /**
    * `signature.invalid` (error by default): a signature does not verify.
    */
@@ -425,6 +470,10 @@ enum chainvet_code
    * `subject.dns_name_not_allowed` (error by default): a DNS name is not allowed by the policy.
    */
   CHAINVET_CODE_SUBJECT_DNS_NAME_NOT_ALLOWED = 1803,
+  /**
+   * `subject.placeholder_value` (warning by default): the subject holds a tool's placeholder value.
+   */
+  CHAINVET_CODE_SUBJECT_PLACEHOLDER_VALUE = 1804,
   /**
    * `binding.no_registered_certificate` (error by default): no certificate is registered for this client.
    */
@@ -550,6 +599,42 @@ typedef uint32_t chainvet_peer_name_type;
 #endif // __cplusplus
 
 /**
+ * A revocation mode (`chainvet_validator_new_with_revocation_mode`), as the policy's
+ * `[revocation] mode` key names it.
+ */
+enum chainvet_revocation_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No revocation checking (`mode = "off"`).
+   */
+  CHAINVET_REVOCATION_MODE_OFF = 1,
+  /**
+   * Revoked and unknown reject; no answer is a warning (`mode = "soft-fail"`).
+   */
+  CHAINVET_REVOCATION_MODE_SOFT_FAIL = 2,
+  /**
+   * Revoked and unknown reject, and so does no answer (`mode = "hard-fail"`).
+   */
+  CHAINVET_REVOCATION_MODE_HARD_FAIL = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chainvet_revocation_mode chainvet_revocation_mode;
+#else
+typedef uint32_t chainvet_revocation_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A parsed certificate revocation list. Immutable: share it between threads and
+ * options objects freely; each options object it is added to holds its own reference.
+ */
+typedef struct chainvet_crl chainvet_crl;
+
+/**
  * Per-call validation options. Made by `chainvet_options_new`, freed by
  * `chainvet_options_free`. Passing NULL instead of an options object to a validation
  * function means "all defaults": validate now, nothing else supplied.
@@ -573,7 +658,7 @@ typedef struct chainvet_presented_options chainvet_presented_options;
 
 /**
  * The registered certificates (or fingerprint and public-key pins) of every client, as a
- * registry file describes them (TOML or JSON; see the README's binding section). Made by
+ * registry file describes them (TOML or JSON; see docs/binding.md). Made by
  * `chainvet_registry_new_from_file` or `_from_text`, freed by `chainvet_registry_free`.
  *
  * Immutable once loaded: any number of threads may use one registry at once. Options
@@ -652,6 +737,66 @@ chainvet_result chainvet_code_name(uint32_t code, const char **name_out);
  * NULL or valid for writing a `size_t`.
  */
 chainvet_result chainvet_code_message(uint32_t code, char *buf, size_t buf_len, size_t *len_out);
+
+/**
+ * Parses a CRL (DER, or PEM `X509 CRL`; `len` bytes at `data`) once, for
+ * `chainvet_options_add_parsed_crl`. Only the structure is checked here; issuer,
+ * signature, scope and freshness are checked per certificate when a validation uses it,
+ * and the policy's `max_crl_bytes` applies then too.
+ *
+ * Returns `CHAINVET_RESULT_INVALID_PARAMETER` if the bytes are not a CRL, with the
+ * reason copied into `error_buf` as for `chainvet_validator_new_from_policy`
+ * (NUL-terminated, truncated if need be, full length to `*error_len_out`; both may be
+ * NULL/0; untouched on success); `CHAINVET_RESULT_NULL_PARAMETER` if `data` or `crl_out`
+ * is NULL or `error_buf` is NULL while `error_buf_len > 0`.
+ *
+ * Ownership: the caller owns the new CRL and frees it with `chainvet_crl_free` (options
+ * it was added to keep their own reference).
+ *
+ * # Safety
+ * `data` is NULL or readable for `len` bytes; `crl_out` is NULL or valid for writing a
+ * pointer; `error_buf` is NULL or writable for `error_buf_len` bytes; `error_len_out` is
+ * NULL or valid for writing a `size_t`.
+ */
+chainvet_result chainvet_crl_new(const uint8_t *data,
+                                 size_t len,
+                                 chainvet_crl **crl_out,
+                                 char *error_buf,
+                                 size_t error_buf_len,
+                                 size_t *error_len_out);
+
+/**
+ * Frees a CRL. NULL is a no-op. Options it was added to keep working.
+ *
+ * # Safety
+ * `crl` is NULL or came from `chainvet_crl_new` and has not been freed.
+ */
+void chainvet_crl_free(chainvet_crl *crl);
+
+/**
+ * Checks that `len` bytes at `crl` are a CRL chainvet can use (DER, or PEM `X509 CRL`):
+ * its structure only, as `chainvet_options_add_crl` would parse it. The signature,
+ * issuer and freshness are judged per validation, against the chain they apply to.
+ *
+ * Returns `CHAINVET_RESULT_OK` for a usable CRL; `CHAINVET_RESULT_CRL_INVALID` if it is
+ * not one, with the reason (e.g. `not a valid CRL: neither DER nor a PEM `X509 CRL`
+ * block`) copied into `error_buf` as for `chainvet_validator_new_from_policy`
+ * (NUL-terminated, truncated if need be, full length to `*error_len_out`; both may be
+ * NULL/0; untouched on success). Returns `CHAINVET_RESULT_NULL_PARAMETER` if `crl` is
+ * NULL (even with `len == 0`) or `error_buf` is NULL while `error_buf_len > 0`;
+ * `CHAINVET_RESULT_INVALID_PARAMETER` if `len > PTRDIFF_MAX`.
+ *
+ * Ownership: nothing of `crl` or `error_buf` is retained.
+ *
+ * # Safety
+ * `crl` is NULL or readable for `len` bytes; `error_buf` is NULL or writable for
+ * `error_buf_len` bytes; `error_len_out` is NULL or valid for writing a `size_t`.
+ */
+chainvet_result chainvet_crl_check(const uint8_t *crl,
+                                   size_t len,
+                                   char *error_buf,
+                                   size_t error_buf_len,
+                                   size_t *error_len_out);
 
 /**
  * Makes an options object with every default (validate now) and writes it to
@@ -799,8 +944,10 @@ chainvet_result chainvet_options_clear_revocation_input(chainvet_options *option
  * With `offline` true, validations never contact an OCSP responder or CRL distribution
  * point: only stapled and supplied input and the validator's cache are used (a
  * certificate with no answer there gets `revocation.unavailable`, a warning in the
- * default soft-fail mode). False (the default) allows fetching, bounded by the policy's
- * `timeout_ms` (3 s by default) per request.
+ * default soft-fail mode). False (the default) allows fetching for chains that verify
+ * to the validator's trust store, to destinations the policy allows, bounded by the
+ * policy's `timeout_ms` (3 s by default) per request and `deadline_ms` (5 s) per
+ * validation (docs/security.md).
  *
  * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
  *
@@ -820,6 +967,19 @@ chainvet_result chainvet_options_set_offline(chainvet_options *options, bool off
  * `options` is NULL or a live options object no other thread uses during the call.
  */
 chainvet_result chainvet_options_set_ocsp_nonce(chainvet_options *options, bool nonce);
+
+/**
+ * Adds a parsed CRL to `options`: validations with them use it like a CRL added with
+ * `chainvet_options_add_crl` (after those), without parsing it again. The options take
+ * their own reference; `chainvet_options_clear_revocation_input` removes it.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` or `crl` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live options object no other thread uses during the call;
+ * `crl` is NULL or a live CRL.
+ */
+chainvet_result chainvet_options_add_parsed_crl(chainvet_options *options, const chainvet_crl *crl);
 
 /**
  * Makes trust-store options with every default (client authentication, no expected
@@ -906,60 +1066,73 @@ chainvet_result chainvet_presented_options_set_max_depth(chainvet_presented_opti
                                                          size_t max_depth);
 
 /**
- * Trust-store mode: validates the certificate a peer presented (`leaf_len` bytes of DER
- * at `leaf_der`) with an unordered pool of `intermediate_count` DER intermediates
- * (`intermediate_lens[i]` bytes at `intermediates[i]`; strangers and duplicates allowed)
- * against the validator's trust anchors (`chainvet_validator_new_with_trust_store*` or
- * the policy's `trust_store`; without any, nothing validates: `root.not_trusted`), and
- * writes the report to `*report_out`. rustls-webpki builds the path; chainvet's policy
- * checks judge every complete path it finds, so a path the policy refuses (an expired
- * anchor, a revoked intermediate) sends path building on to another one. Bundle-order
- * findings do not apply. Certificate indices in the report: 0 is the leaf, 1 to
- * `intermediate_count` the intermediates in the order given, and the trust anchor that
- * ended the path comes last.
+ * Adds a certificate policy the path may be valid for to the user-initial-policy-set
+ * (RFC 5280 6.1.1 (c)): `oid_len` bytes of a dotted OID at `oid`, no NUL needed (e.g.
+ * `"2.23.140.1.2.1"`). An empty set means any policy. With
+ * `chainvet_presented_options_set_explicit_policy` the path must be valid for one of
+ * them (`chain.policy_invalid` otherwise). Once any policy input is set on these
+ * options, the four inputs replace the policy's `[path_validation]` ones.
  *
- * From OpenSSL on the server side: the leaf is `SSL_get0_peer_certificate` and the pool
- * `SSL_get_peer_cert_chain` (which omits the leaf there); in a verify callback set with
- * `SSL_CTX_set_cert_verify_callback`, `X509_STORE_CTX_get0_untrusted` is the chain as
- * sent, leaf first: pass its first element as the leaf and the rest as the pool. Convert
- * each `X509` with `i2d_X509`.
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` or `oid` is NULL,
+ * `CHAINVET_RESULT_INVALID_PARAMETER` (changing nothing) if the bytes are not a dotted
+ * OID.
  *
- * `presented` may be NULL (client authentication, no expected name, no depth limit);
- * `options` may be NULL (validate now). From `options` this mode takes the time, the
- * stapled and supplied OCSP responses and CRLs, offline mode, the OCSP nonce setting and
- * the client whose registration the leaf must match (`chainvet_options_set_client`);
- * revocation follows the policy's `[revocation]` table for the certificates of each
- * candidate path (trust anchors are never checked). The revocation input is copied per
- * call in this mode.
- *
- * As in bundle mode, problems with the certificates, however hostile (garbage bytes, an
- * empty leaf, 10 MB of noise), are findings (e.g. `certificate.malformed`,
- * `input.too_large`, `chain.too_long`), never error results: the call returns
- * `CHAINVET_RESULT_OK` unless an argument is wrong (`CHAINVET_RESULT_NULL_PARAMETER` if
- * `validator`, `leaf_der`, `intermediates`, `intermediate_lens`, any `intermediates[i]`
- * or `report_out` is NULL: pointers are required even with length or count 0;
- * `CHAINVET_RESULT_INVALID_PARAMETER` for a length over `PTRDIFF_MAX` or a misaligned
- * array).
- *
- * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
- * nothing of the certificates, `presented` or `options` is retained.
+ * Ownership: the OID is copied; the caller keeps `oid`.
  *
  * # Safety
- * `validator` is NULL or a live validator; `leaf_der` is NULL or readable for
- * `leaf_len` bytes; `intermediates` and `intermediate_lens` are NULL or readable arrays
- * of `intermediate_count` elements; each non-NULL `intermediates[i]` is readable for
- * `intermediate_lens[i]` bytes; `presented` and `options` are NULL or live objects no
- * thread changes during the call; `report_out` is NULL or valid for writing a pointer.
+ * `presented` is NULL or a live object no other thread uses during the call; `oid` is
+ * NULL or readable for `oid_len` bytes.
  */
-chainvet_result chainvet_validator_validate_presented(const chainvet_validator *validator,
-                                                      const uint8_t *leaf_der,
-                                                      size_t leaf_len,
-                                                      const uint8_t *const *intermediates,
-                                                      const size_t *intermediate_lens,
-                                                      size_t intermediate_count,
-                                                      const chainvet_presented_options *presented,
-                                                      const chainvet_options *options,
-                                                      chainvet_report **report_out);
+chainvet_result chainvet_presented_options_add_policy_oid(chainvet_presented_options *presented,
+                                                          const char *oid,
+                                                          size_t oid_len);
+
+/**
+ * Sets initial-explicit-policy (RFC 5280 6.1.1 (f)): the path must be valid for at
+ * least one policy of the user-initial-policy-set.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_set_explicit_policy(chainvet_presented_options *presented,
+                                                               bool on);
+
+/**
+ * Sets initial-policy-mapping-inhibit (RFC 5280 6.1.1 (e)): policy mappings in the
+ * path are not honoured.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_set_inhibit_policy_mapping(chainvet_presented_options *presented,
+                                                                      bool on);
+
+/**
+ * Sets initial-any-policy-inhibit (RFC 5280 6.1.1 (g)): anyPolicy in a certificate is
+ * not honoured.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_set_inhibit_any_policy(chainvet_presented_options *presented,
+                                                                  bool on);
+
+/**
+ * Forgets every policy input set on these options: validations use the policy's
+ * `[path_validation]` inputs again (the default).
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `presented` is NULL.
+ *
+ * # Safety
+ * `presented` is NULL or a live object no other thread uses during the call.
+ */
+chainvet_result chainvet_presented_options_clear_policy_inputs(chainvet_presented_options *presented);
 
 /**
  * Loads a registry file (TOML, or JSON if it starts with `{`), named by the
@@ -969,7 +1142,7 @@ chainvet_result chainvet_validator_validate_presented(const chainvet_validator *
  * Returns `CHAINVET_RESULT_REGISTRY_INVALID` if the file cannot be read or parsed, has
  * an unknown key, a bad fingerprint, or names a certificate file that cannot be read or
  * is not a certificate. The message names the file, line, column and field (e.g.
- * `reg.toml: line 4, column 11: clients.acme.sha256[0]: ...`) and is copied into
+ * `reg.toml:4:11: clients.acme.sha256[0]: ...`) and is copied into
  * `error_buf` as for `chainvet_validator_new_from_policy` (NUL-terminated, truncated if
  * need be, full length to `*error_len_out`; both may be NULL/0; untouched on success).
  * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `path` or `registry_out` is NULL or
@@ -1024,39 +1197,6 @@ void chainvet_registry_free(chainvet_registry *registry);
  * `registry` is NULL or a live registry.
  */
 size_t chainvet_registry_client_count(const chainvet_registry *registry);
-
-/**
- * Checks only the registration binding: is `leaf_der` (`leaf_len` bytes of DER, the
- * presented leaf, e.g. `i2d_X509(SSL_get0_peer_certificate(ssl))`) a certificate that
- * client `client_id` (`client_id_len` bytes of UTF-8) registered, and is it within the
- * client's limit of active registrations? No chain validation and no signature
- * verification: for a per-request check after the chain was vetted once at the
- * handshake. The report holds only `binding.*` findings (or `certificate.malformed`),
- * with the validator's severity overrides applied, at the time in `options` (NULL:
- * now). An unknown client gives `binding.no_registered_certificate`.
- *
- * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `registry`, `client_id`,
- * `leaf_der` or `report_out` is NULL; `CHAINVET_RESULT_INVALID_PARAMETER` if the client
- * id is not UTF-8 or a length is over `PTRDIFF_MAX`. (To check the binding as part of a
- * full validation instead, see `chainvet_options_set_client`.)
- *
- * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
- * nothing of the arguments is retained.
- *
- * # Safety
- * `validator` and `registry` are NULL or live objects; `client_id` is NULL or readable
- * for `client_id_len` bytes; `leaf_der` is NULL or readable for `leaf_len` bytes;
- * `options` is NULL or a live options object no thread changes during the call;
- * `report_out` is NULL or valid for writing a pointer.
- */
-chainvet_result chainvet_validator_check_binding_der(const chainvet_validator *validator,
-                                                     const chainvet_registry *registry,
-                                                     const char *client_id,
-                                                     size_t client_id_len,
-                                                     const uint8_t *leaf_der,
-                                                     size_t leaf_len,
-                                                     const chainvet_options *options,
-                                                     chainvet_report **report_out);
 
 /**
  * Frees a report and every string it handed out. NULL is a no-op. The library keeps no
@@ -1182,6 +1322,25 @@ chainvet_result chainvet_report_finding_hint(const chainvet_report *report,
                                              const char **hint_out);
 
 /**
+ * Writes finding `index`'s operator-facing detail to `*detail_out`, or NULL when it
+ * has none. The detail says what the message to the uploader deliberately leaves out
+ * (e.g. why a responder could not be reached: connection refused, an HTTP status, a
+ * destination the policy refuses); log it, do not show it to the peer.
+ *
+ * Returns `CHAINVET_RESULT_OUT_OF_RANGE` or `CHAINVET_RESULT_NULL_PARAMETER` as
+ * `chainvet_report_finding_code` does.
+ *
+ * Ownership: NUL-terminated UTF-8 owned by the report, valid until
+ * `chainvet_report_free`; never free it.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `detail_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_report_finding_detail(const chainvet_report *report,
+                                               size_t index,
+                                               const char **detail_out);
+
+/**
  * Writes the whole report as one line of JSON (`accepted`, `findings`, `certificates`,
  * `chain`, `validated_at`: the shape `chainvet check --json` prints) to `*json_out`.
  *
@@ -1194,6 +1353,40 @@ chainvet_result chainvet_report_finding_hint(const chainvet_report *report,
  * `report` is NULL or a live report; `json_out` is NULL or valid for writing a pointer.
  */
 chainvet_result chainvet_report_json(const chainvet_report *report, const char **json_out);
+
+/**
+ * Writes to `*count_out` how many certificate policies the accepted path is valid for
+ * (RFC 5280 6.1.5 (g), named in the trust anchor's domain; `"2.5.29.32.0"` is
+ * anyPolicy). 0 means the path is valid for no particular policy (its
+ * valid_policy_tree is NULL), which RFC 5280 accepts unless an explicit policy was
+ * required.
+ *
+ * Returns `CHAINVET_RESULT_NOT_PRESENT` (nothing written) when the report has no policy
+ * set: bundle mode, the `webpki` engine, or no path accepted;
+ * `CHAINVET_RESULT_NULL_PARAMETER` if a pointer is NULL.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `count_out` is NULL or valid for writing a `size_t`.
+ */
+chainvet_result chainvet_report_certificate_policies_count(const chainvet_report *report,
+                                                           size_t *count_out);
+
+/**
+ * Writes certificate policy `index` (dotted OID, NUL-terminated) of the accepted path
+ * to `*oid_out`; see `chainvet_report_certificate_policies_count`.
+ *
+ * Returns `CHAINVET_RESULT_NOT_PRESENT` when the report has no policy set,
+ * `CHAINVET_RESULT_OUT_OF_RANGE` if `index` is not below the count,
+ * `CHAINVET_RESULT_NULL_PARAMETER` if a pointer is NULL; nothing is written then.
+ *
+ * Ownership: the string belongs to the report (valid until it is freed); never free it.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `oid_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_report_certificate_policy(const chainvet_report *report,
+                                                   size_t index,
+                                                   const char **oid_out);
 
 /**
  * The number of revocation entries in the report: one per certificate the policy's
@@ -1290,9 +1483,12 @@ chainvet_result chainvet_validator_new(chainvet_validator **validator_out);
  * `chainvet_validator_new_from_policy_file` to resolve it against the policy file).
  *
  * Returns `CHAINVET_RESULT_POLICY_INVALID` if the text is not UTF-8, does not parse, has
- * an unknown key or bad value, or its trust store cannot be loaded. The message (e.g.
- * `invalid policy TOML: TOML parse error at line 1, column 1 ... unknown field
- * `rsa_min_bit` ...`) is then copied into `error_buf` as `chainvet_code_message` copies
+ * an unknown key or bad value, or its trust store cannot be loaded. The message, in the
+ * one format of every load error (policy, trust store, registry),
+ * `FILE:LINE:COLUMN: field: message` with the parts that are known (text has the file
+ * `<text>`; e.g. `<text>:1:1: rsa_min_bit: invalid policy TOML: unknown field
+ * `rsa_min_bit`, expected one of ...`), is then copied into `error_buf` as
+ * `chainvet_code_message` copies
  * (NUL-terminated, truncated to `error_buf_len` bytes if need be; the result stays
  * `CHAINVET_RESULT_POLICY_INVALID`), and its full length to `*error_len_out`. Pass
  * `error_buf = NULL, error_buf_len = 0` and/or `error_len_out = NULL` if you do not want
@@ -1343,8 +1539,9 @@ chainvet_result chainvet_validator_new_from_policy_file(const char *path,
  * `validator` is unchanged.
  *
  * Returns `CHAINVET_RESULT_POLICY_INVALID` if the text holds no CERTIFICATE block or a
- * block that is not a usable certificate; the message (e.g. `trust store certificate 1
- * is not usable: ...`) is copied into `error_buf` as for
+ * block that is not a usable certificate; the message, naming the block's BEGIN line
+ * and its number (e.g. `<text>:27:1: certificate 2: not a usable certificate: ...`),
+ * is copied into `error_buf` as for
  * `chainvet_validator_new_from_policy` (NUL-terminated, truncated if need be, full
  * length to `*error_len_out`; both may be NULL/0; untouched on success). Returns
  * `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `pem` or `validator_out` is NULL or
@@ -1407,6 +1604,27 @@ size_t chainvet_validator_trust_anchor_count(const chainvet_validator *validator
 void chainvet_validator_free(chainvet_validator *validator);
 
 /**
+ * Makes a validator with the policy and trust anchors of `validator` but the
+ * revocation mode `mode` (a `chainvet_revocation_mode`), whatever the policy's
+ * `[revocation] mode` says. The new validator has caches of its own; `validator` is
+ * unchanged.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator` or `validator_out` is NULL,
+ * `CHAINVET_RESULT_INVALID_PARAMETER` if `mode` is not a `chainvet_revocation_mode`;
+ * nothing is written then.
+ *
+ * Ownership: the caller owns the new validator and frees it with
+ * `chainvet_validator_free`, independently of `validator`.
+ *
+ * # Safety
+ * `validator` is NULL or a live validator; `validator_out` is NULL or valid for writing
+ * a pointer.
+ */
+chainvet_result chainvet_validator_new_with_revocation_mode(const chainvet_validator *validator,
+                                                            uint32_t mode,
+                                                            chainvet_validator **validator_out);
+
+/**
  * Vets a PEM bundle (`pem_len` bytes at `pem`, as a client uploaded it: leaf,
  * intermediates, root) and writes the report to `*report_out`. `options` may be NULL
  * (validate now).
@@ -1462,6 +1680,95 @@ chainvet_result chainvet_validator_validate_der(const chainvet_validator *valida
                                                 size_t cert_count,
                                                 const chainvet_options *options,
                                                 chainvet_report **report_out);
+
+/**
+ * Trust-store mode: validates the certificate a peer presented (`leaf_len` bytes of DER
+ * at `leaf_der`) with an unordered pool of `intermediate_count` DER intermediates
+ * (`intermediate_lens[i]` bytes at `intermediates[i]`; strangers and duplicates allowed)
+ * against the validator's trust anchors (`chainvet_validator_new_with_trust_store*` or
+ * the policy's `trust_store`; without any, nothing validates: `root.not_trusted`), and
+ * writes the report to `*report_out`. rustls-webpki builds the path; chainvet's policy
+ * checks judge every complete path it finds, so a path the policy refuses (an expired
+ * anchor, a revoked intermediate) sends path building on to another one. Bundle-order
+ * findings do not apply. Certificate indices in the report: 0 is the leaf, 1 to
+ * `intermediate_count` the intermediates in the order given, and the trust anchor that
+ * ended the path comes last.
+ *
+ * From OpenSSL on the server side: the leaf is `SSL_get0_peer_certificate` and the pool
+ * `SSL_get_peer_cert_chain` (which omits the leaf there); in a verify callback set with
+ * `SSL_CTX_set_cert_verify_callback`, `X509_STORE_CTX_get0_untrusted` is the chain as
+ * sent, leaf first: pass its first element as the leaf and the rest as the pool. Convert
+ * each `X509` with `i2d_X509`.
+ *
+ * `presented` may be NULL (client authentication, no expected name, no depth limit);
+ * `options` may be NULL (validate now). From `options` this mode takes the time, the
+ * stapled and supplied OCSP responses and CRLs, offline mode, the OCSP nonce setting and
+ * the client whose registration the leaf must match (`chainvet_options_set_client`);
+ * revocation follows the policy's `[revocation]` table for the certificates of each
+ * candidate path (trust anchors are never checked). The revocation input is copied per
+ * call in this mode.
+ *
+ * As in bundle mode, problems with the certificates, however hostile (garbage bytes, an
+ * empty leaf, 10 MB of noise), are findings (e.g. `certificate.malformed`,
+ * `input.too_large`, `chain.too_long`), never error results: the call returns
+ * `CHAINVET_RESULT_OK` unless an argument is wrong (`CHAINVET_RESULT_NULL_PARAMETER` if
+ * `validator`, `leaf_der`, `intermediates`, `intermediate_lens`, any `intermediates[i]`
+ * or `report_out` is NULL: pointers are required even with length or count 0;
+ * `CHAINVET_RESULT_INVALID_PARAMETER` for a length over `PTRDIFF_MAX` or a misaligned
+ * array).
+ *
+ * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
+ * nothing of the certificates, `presented` or `options` is retained.
+ *
+ * # Safety
+ * `validator` is NULL or a live validator; `leaf_der` is NULL or readable for
+ * `leaf_len` bytes; `intermediates` and `intermediate_lens` are NULL or readable arrays
+ * of `intermediate_count` elements; each non-NULL `intermediates[i]` is readable for
+ * `intermediate_lens[i]` bytes; `presented` and `options` are NULL or live objects no
+ * thread changes during the call; `report_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_validator_validate_presented(const chainvet_validator *validator,
+                                                      const uint8_t *leaf_der,
+                                                      size_t leaf_len,
+                                                      const uint8_t *const *intermediates,
+                                                      const size_t *intermediate_lens,
+                                                      size_t intermediate_count,
+                                                      const chainvet_presented_options *presented,
+                                                      const chainvet_options *options,
+                                                      chainvet_report **report_out);
+
+/**
+ * Checks only the registration binding: is `leaf_der` (`leaf_len` bytes of DER, the
+ * presented leaf, e.g. `i2d_X509(SSL_get0_peer_certificate(ssl))`) a certificate that
+ * client `client_id` (`client_id_len` bytes of UTF-8) registered, and is it within the
+ * client's limit of active registrations? No chain validation and no signature
+ * verification: for a per-request check after the chain was vetted once at the
+ * handshake. The report holds only `binding.*` findings (or `certificate.malformed`),
+ * with the validator's severity overrides applied, at the time in `options` (NULL:
+ * now). An unknown client gives `binding.no_registered_certificate`.
+ *
+ * Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `registry`, `client_id`,
+ * `leaf_der` or `report_out` is NULL; `CHAINVET_RESULT_INVALID_PARAMETER` if the client
+ * id is not UTF-8 or a length is over `PTRDIFF_MAX`. (To check the binding as part of a
+ * full validation instead, see `chainvet_options_set_client`.)
+ *
+ * Ownership: the caller owns the report and frees it with `chainvet_report_free`;
+ * nothing of the arguments is retained.
+ *
+ * # Safety
+ * `validator` and `registry` are NULL or live objects; `client_id` is NULL or readable
+ * for `client_id_len` bytes; `leaf_der` is NULL or readable for `leaf_len` bytes;
+ * `options` is NULL or a live options object no thread changes during the call;
+ * `report_out` is NULL or valid for writing a pointer.
+ */
+chainvet_result chainvet_validator_check_binding_der(const chainvet_validator *validator,
+                                                     const chainvet_registry *registry,
+                                                     const char *client_id,
+                                                     size_t client_id_len,
+                                                     const uint8_t *leaf_der,
+                                                     size_t leaf_len,
+                                                     const chainvet_options *options,
+                                                     chainvet_report **report_out);
 
 #ifdef __cplusplus
 }  // extern "C"

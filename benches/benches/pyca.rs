@@ -1,4 +1,5 @@
-//! pyca/cryptography's client verifier timed from Python on the same bundles, in the same
+//! pyca/cryptography's client verifier timed from Python on the same bundles (from PEM, and
+//! prepared once on presented DER: `pyca_presented`), in the same
 //! `cargo bench` run. The timing loop is `benches/pyca_verify.py`; its medians are written
 //! where criterion writes its own (`target/criterion/pyca/CHAIN/new/estimates.json`) so
 //! `benches/ratios.py` reads every peer the same way. Skipped, with a note, when `python3`
@@ -45,15 +46,24 @@ fn main() {
     let Some(chains) = results.as_object() else {
         return;
     };
-    for (chain, r) in chains {
+    for (key, r) in chains {
+        // `presented:CHAIN` is the prepared verifier on DER input (trust-store mode's peer).
+        let (group, chain) = match key.split_once(':') {
+            Some((_, chain)) => ("pyca_presented", chain),
+            None => ("pyca", key.as_str()),
+        };
         let median = r["median_ns"].as_f64().unwrap_or(f64::NAN);
         let mean = r["mean_ns"].as_f64().unwrap_or(f64::NAN);
         println!(
-            "pyca/{chain:<18} time:   {:.3} µs (median of 20 batches, from Python, cryptography {})",
+            "{group}/{chain:<18} time:   {:.3} µs (median of 20 batches, from Python, cryptography {})",
             median / 1e3,
             r["cryptography"].as_str().unwrap_or("?")
         );
-        let out = target_dir().join("criterion/pyca").join(chain).join("new");
+        let out = target_dir()
+            .join("criterion")
+            .join(group)
+            .join(chain)
+            .join("new");
         std::fs::create_dir_all(&out).expect("criterion dir");
         let estimates = serde_json::json!({
             "mean": {"point_estimate": mean},

@@ -25,23 +25,10 @@ use aws_lc_rs::signature::{
     ECDSA_P256_SHA256_ASN1, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey, VerificationAlgorithm,
 };
 use chainvet::{Certificate, Policy, Timestamp, TrustStore, Validator};
-use chainvet_benches::{Fixture, ThreadCpuTime, at, fixtures};
+use chainvet_benches::{CLIENT_AUTH, Fixture, ThreadCpuTime, WEBPKI_ALGS, at, fixtures};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use pki_types::pem::PemObject;
 use pki_types::{CertificateDer, UnixTime};
-
-/// id-kp-clientAuth, content octets.
-const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
-
-/// The algorithms a rustls user passes (rustls' aws-lc-rs provider list, RSA and ECDSA).
-static WEBPKI_ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    webpki::aws_lc_rs::ECDSA_P256_SHA256,
-    webpki::aws_lc_rs::ECDSA_P384_SHA384,
-    webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA256,
-    webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA384,
-    webpki::aws_lc_rs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    webpki::aws_lc_rs::ED25519,
-];
 
 struct Link {
     algorithm: &'static dyn VerificationAlgorithm,

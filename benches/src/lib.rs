@@ -5,6 +5,20 @@ use chainvet_testkit::{Issued, KeyKind, Spec, issue, self_signed};
 use criterion::Throughput;
 use criterion::measurement::{Measurement, ValueFormatter};
 
+/// id-kp-clientAuth, content octets.
+pub const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+
+/// The algorithms a rustls user passes to rustls-webpki (rustls' aws-lc-rs provider
+/// list), for the peers timed beside chainvet.
+pub static WEBPKI_ALGS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
+    webpki::aws_lc_rs::ECDSA_P256_SHA256,
+    webpki::aws_lc_rs::ECDSA_P384_SHA384,
+    webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA256,
+    webpki::aws_lc_rs::RSA_PKCS1_2048_8192_SHA384,
+    webpki::aws_lc_rs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::aws_lc_rs::ED25519,
+];
+
 /// Criterion measurement: CPU time of the benchmarking thread
 /// (`CLOCK_THREAD_CPUTIME_ID`), not wall time. The machine these benchmarks run on is
 /// shared with compilers and test suites; wall time would charge chainvet and its peers
@@ -24,6 +38,19 @@ pub fn thread_cpu_ns() -> u64 {
     // supports on Linux; the call has no other side effects.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Nanoseconds of CPU time the whole process has used (every thread).
+#[allow(unsafe_code)]
+pub fn process_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: as in `thread_cpu_ns`, with the process clock.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
@@ -101,6 +128,24 @@ pub struct Fixture {
     pub ders: Vec<Vec<u8>>,
     /// A bundle with another leaf from the same issuing CA (for "new leaf, known CA").
     pub sibling_pem: String,
+    /// The issuing CA (of the leaf and the sibling), to issue more leaves under it.
+    pub issuer: Issued,
+    /// The key of the leaves.
+    pub leaf_key: KeyKind,
+}
+
+impl Fixture {
+    /// `n` new leaves (DER) from the fixture's issuing CA, each with its own serial and
+    /// signature: every one costs a leaf signature verification, the CA links are known.
+    pub fn new_leaves(&self, n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| {
+                let mut spec = leaf_spec(&format!("Bench Client {i}"), self.leaf_key, 0);
+                spec.serial = Some((i as u64 + 1_000).to_be_bytes().to_vec());
+                issue(spec, &self.issuer).der
+            })
+            .collect()
+    }
 }
 
 /// Validation time at which every fixture is valid (2026-06-01T00:00:00Z).
@@ -141,6 +186,8 @@ fn build(name: &'static str, cas: &[(KeyKind, u8)], leaf_key: KeyKind) -> Fixtur
         pem: format!("{}{ca_pem}", leaf.pem()),
         ders,
         sibling_pem: format!("{}{ca_pem}", sibling.pem()),
+        issuer,
+        leaf_key,
     }
 }
 

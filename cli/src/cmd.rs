@@ -4,11 +4,12 @@ pub(crate) mod check;
 pub(crate) mod csr;
 pub(crate) mod fix;
 pub(crate) mod match_;
+pub(crate) mod policy_inputs;
 pub(crate) mod revocation;
 pub(crate) mod scan;
 pub(crate) mod verify;
+pub(crate) mod vet;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chainvet::{Policy, Timestamp, Validator};
@@ -45,17 +46,38 @@ impl Common {
     }
 }
 
-/// Reads a file, or standard input for `-`.
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+/// Reads a file, or standard input for `-`: at most `limit + 1` bytes (`limit` 0: the
+/// library's hard ceiling), so that an oversized input (a huge file, `/dev/zero`, an
+/// endless pipe) is reported as too large by the validator without being read whole.
+pub(crate) fn read_input(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Ok(buf)
+        chainvet::read::bounded(std::io::stdin().lock(), limit)
+            .map_err(|e| format!("cannot read standard input: {e}"))
     } else {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        chainvet::read::file(path, limit)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
     }
+}
+
+/// `read_input` for inputs that are not validated as a whole (a registered certificate,
+/// a peer's certificates): larger than `limit` is an error.
+pub(crate) fn read_input_within(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    let bytes = read_input(path, limit)?;
+    let ceiling = if limit == 0 {
+        chainvet::read::HARD_MAX_BYTES
+    } else {
+        limit
+    };
+    if bytes.len() > ceiling {
+        wipe(bytes);
+        let name = if path == Path::new("-") {
+            "standard input".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        return Err(format!("{name} is larger than {ceiling} bytes"));
+    }
+    Ok(bytes)
 }
 
 /// Overwrites a buffer that may have held private key material before it is freed.

@@ -40,7 +40,25 @@ enum Command {
     Verify(cmd::verify::Args),
 }
 
+/// Restores the default action of SIGPIPE, which the Rust runtime ignores: a write to a
+/// closed pipe (`chainvet scan --json DIR | head -1`) then ends the process quietly, as
+/// it ends `cat` or `grep`, instead of failing every later write (a `println!` panics,
+/// exit 101). Sockets are unaffected: the standard library sends with MSG_NOSIGNAL.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn die_quietly_on_closed_pipes() {
+    // SAFETY: `signal` with SIG_DFL installs no handler (no code runs in signal
+    // context) and is called once, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn die_quietly_on_closed_pipes() {}
+
 fn main() -> ExitCode {
+    die_quietly_on_closed_pipes();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),

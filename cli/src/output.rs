@@ -50,16 +50,78 @@ fn render(findings: &[Finding], style: &Style) -> String {
     out
 }
 
+/// `name` as one shell word: as is when it needs no quoting, else in single quotes.
+fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/+=:@,".contains(&b));
+    if plain {
+        name.to_owned()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
+}
+
+/// The findings with the `FILE` placeholder in the hints' commands (the text between
+/// backticks) replaced by the file's name; standard input (`-`) keeps the placeholder.
+pub(crate) fn naming_file(findings: &[Finding], name: &str) -> Vec<Finding> {
+    let word = shell_word(name);
+    findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            if name != "-" {
+                f.hint = f
+                    .hint
+                    .split('`')
+                    .enumerate()
+                    .map(|(i, part)| {
+                        if i % 2 == 1 {
+                            replace_word(part, "FILE", &word)
+                        } else {
+                            part.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("`");
+            }
+            f
+        })
+        .collect()
+}
+
+/// Replaces `word` where it stands alone (not inside a longer name such as `FILES`).
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(word) {
+        let before = rest[..pos].chars().next_back();
+        let after = rest[pos + word.len()..].chars().next();
+        let alone = |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        out.push_str(&rest[..pos]);
+        out.push_str(if alone(before) && alone(after) {
+            with
+        } else {
+            word
+        });
+        rest = &rest[pos + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Prints a report to standard output, with a verdict line.
 pub(crate) fn print_report(report: &Report, name: &str) {
     let style = Style::detect(std::io::stdout().is_terminal());
-    print!("{}", render(&report.findings, &style));
+    print!("{}", render(&naming_file(&report.findings, name), &style));
     let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     if let Some(leaf) = report.chain.leaf.filter(|&l| l != 0) {
         // The leaf is not where a reader would look for it: say which one was taken.
         println!(
-            "note: certificate {leaf} was taken as the leaf: {}",
+            "note: certificate {} was taken as the leaf: {}",
+            leaf + 1,
             report.chain.leaf_reason
         );
     }
@@ -80,6 +142,21 @@ pub(crate) fn print_report(report: &Report, name: &str) {
                 String::new()
             }
         );
+        if let Some(policies) = report
+            .certificate_policies
+            .as_deref()
+            .filter(|p| !p.is_empty())
+        {
+            // RFC 5280 6.1.5 (g): what the path is valid for, when it carries policies.
+            let named: Vec<String> = policies
+                .iter()
+                .map(|p| match p.as_str() {
+                    "2.5.29.32.0" => "anyPolicy (2.5.29.32.0)".to_owned(),
+                    _ => p.clone(),
+                })
+                .collect();
+            println!("certificate policies: {}", named.join(", "));
+        }
     } else {
         let verdict = style.paint("1;31", "rejected");
         println!("{name}: {verdict}: {errors} error(s), {warnings} warning(s)");
@@ -105,5 +182,31 @@ pub(crate) fn verdict(accepted: bool) -> String {
         style.paint("1;32", "accepted")
     } else {
         style.paint("1;31", "rejected")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_replace_the_placeholder_in_commands_only() {
+        let f = Finding {
+            code: chainvet::Code::PemIndented,
+            severity: Severity::Warning,
+            certificate: None,
+            message: "FILE".into(),
+            hint: "FILE: run `sed x FILE > fixed.pem` or `chainvet fix FILE -o FILES`".into(),
+            detail: None,
+        };
+        let named = naming_file(std::slice::from_ref(&f), "my chain.pem");
+        assert_eq!(
+            named[0].hint,
+            "FILE: run `sed x 'my chain.pem' > fixed.pem` or `chainvet fix 'my chain.pem' -o FILES`"
+        );
+        assert_eq!(named[0].message, "FILE");
+        assert_eq!(naming_file(std::slice::from_ref(&f), "-")[0].hint, f.hint);
+        assert_eq!(shell_word("certs/a.pem"), "certs/a.pem");
+        assert_eq!(shell_word("it's.pem"), r"'it'\''s.pem'");
     }
 }

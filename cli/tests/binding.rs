@@ -45,7 +45,7 @@ fn match_accepts_the_registered_leaf() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "chain.pem: accepted: the leaf is the registered certificate leaf.pem (mode serial+cn+issuer)",
+            "chain.pem: accepted: the leaf matches the registered certificate leaf.pem (mode serial+cn+issuer)",
         ));
     // DER registration, rotation with two registrations, every mode.
     for mode in ["serial+cn", "serial+cn+issuer", "fingerprint", "spki"] {
@@ -89,7 +89,7 @@ fn match_rejects_another_leaf_with_findings() {
         .stdout(
             predicate::str::contains("error   binding.serial_mismatch:")
                 .and(predicate::str::contains(
-                    "binding.cn_mismatch: the presented leaf, certificate 0 (CN=Stranger",
+                    "binding.cn_mismatch: the presented leaf, certificate 1 (CN=Stranger",
                 ))
                 .and(predicate::str::contains(
                     "has CN `Stranger`; the registered certificate `leaf.pem` has CN `Test Leaf`",
@@ -152,6 +152,26 @@ fn match_json() {
     assert_eq!(v["registered"][1]["active"], true);
     let leaf = chainvet::Certificate::from_der(chain.certs[0].der.clone()).expect("leaf");
     assert_eq!(v["presented"]["sha256"], leaf.sha256_hex());
+    // Every field the README promises, for the presented leaf as for registrations.
+    for field in [
+        "label",
+        "serial",
+        "common_name",
+        "issuer",
+        "sha256",
+        "spki_sha256",
+        "not_after",
+        "active",
+    ] {
+        for entry in [&v["presented"], &v["registered"][1]] {
+            assert!(
+                entry.get(field).is_some_and(|x| !x.is_null()),
+                "{field} missing: {entry:#}"
+            );
+        }
+    }
+    assert_eq!(v["presented"]["subject"], leaf.subject_string());
+    assert_eq!(v["presented"]["active"], true);
     assert_eq!(v["registered"][1]["sha256"], leaf.sha256_hex());
 
     let out = chainvet()
@@ -274,11 +294,18 @@ fn check_with_a_registry() {
     );
     chainvet()
         .current_dir(dir.path())
-        .args(["check", "chain.pem", "--registry", "bad.toml", "--client", "acme"])
+        .args([
+            "check",
+            "chain.pem",
+            "--registry",
+            "bad.toml",
+            "--client",
+            "acme",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "bad.toml: line 3, column 11: clients.acme.sha256[0]: `00` is not a SHA-256 fingerprint",
+            "bad.toml:3:11: clients.acme.sha256[0]: `00` is not a SHA-256 fingerprint",
         ));
     // --registry needs --client.
     chainvet()

@@ -183,7 +183,7 @@ fn human_output_is_one_line_per_finding_plus_hint_and_uncoloured_when_piped() {
     );
     assert!(lines[1].trim_start().starts_with("hint: "), "{text}");
     assert!(
-        lines[2].starts_with("note: certificate 2 was taken as the leaf: "),
+        lines[2].starts_with("note: certificate 3 was taken as the leaf: "),
         "{text}"
     );
     assert_eq!(
@@ -236,7 +236,7 @@ fn bad_policy_is_a_usage_error_naming_the_problem() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("rsa_min_bit") && err.contains("line 1"),
+        err.contains(&format!("{}:1:1: rsa_min_bit: ", policy.display())),
         "{err}"
     );
     std::fs::write(&policy, "leaf_min_lifetime_days = 0\n").expect("write");

@@ -1,8 +1,10 @@
 //! A bounded, sharded map keyed by exact bytes, shared by the validator's caches (verified
 //! signatures, analyses of inputs seen before).
 //!
-//! Soundness does not rest on the hash: the full key bytes are stored and compared on
-//! every hit, so a hit means the key is byte-for-byte one that was inserted. The hash
+//! Soundness does not rest on the shard hash: the full key bytes are stored and compared
+//! on every hit, so a hit means the key is byte-for-byte one that was inserted. (Keys
+//! are public certificate data or, for analyses, the SHA-256 of the input: never input
+//! bytes, which may hold a private key.) The hash
 //! (foldhash, seeded per cache from the OS) only picks the shard and slot; each slot
 //! holds one entry, so colliding keys (even crafted ones) only cause misses, never long
 //! chains or false hits.
@@ -148,6 +150,11 @@ impl<V> BytesCache<V> {
             rest = &tail[part.len()..];
         }
         rest.is_empty()
+    }
+
+    /// Whether the cache may hold anything at all.
+    pub(crate) fn enabled(&self) -> bool {
+        self.shard_limit.entries > 0
     }
 
     /// The value stored under exactly these key parts.

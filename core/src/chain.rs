@@ -63,6 +63,9 @@ pub(crate) struct Chain {
     pub(crate) roles: Vec<Role>,
     /// Per slot: self-issued and verified with its own key.
     pub(crate) self_signed: Vec<bool>,
+    /// When the bundle holds more than one end-entity certificate: all of them, in
+    /// order (`chain.multiple_leaves`); `leaf` is the one checked.
+    pub(crate) leaves: Vec<usize>,
     /// issuer chosen for each slot, with the link's state.
     links: HashMap<usize, (usize, Link)>,
 }
@@ -130,10 +133,11 @@ fn key_ids_compatible(child: &Certificate, issuer: &Certificate) -> bool {
     }
 }
 
+/// Positions as text shows them: counting from 1.
 fn list(indices: &[usize]) -> String {
     indices
         .iter()
-        .map(usize::to_string)
+        .map(|i| (i + 1).to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -166,8 +170,8 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
                 findings.add(
                     Code::ChainDuplicateCertificate,
                     Some(i),
-                    format!("{} is a second copy of certificate {orig}", c.describe(i)),
-                    format!("Remove the copy at position {i}; each certificate belongs in the bundle once."),
+                    format!("{} is a second copy of certificate {}", c.describe(i), orig + 1),
+                    format!("Remove the copy at position {} (counting from 1); each certificate belongs in the bundle once. `chainvet fix FILE -o fixed.pem` does this.", i + 1),
                 );
             }
             None => {
@@ -223,10 +227,16 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             let better = match &best {
                 None => true,
                 Some((q, l)) => {
+                    // Equal links: a CA beats a non-CA, then a self-signed root beats a
+                    // cross-certificate with its name and key (the root ends the chain).
+                    let preference = |i: usize| {
+                        (
+                            cert(i).is_some_and(Certificate::is_ca),
+                            is_root(i, &self_sig),
+                        )
+                    };
                     link.rank() < l.rank()
-                        || (link.rank() == l.rank()
-                            && parent.is_ca()
-                            && !cert(*q).is_some_and(Certificate::is_ca))
+                        || (link.rank() == l.rank() && preference(p) > preference(*q))
                 }
             };
             if better {
@@ -298,17 +308,21 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
     chain.leaf = Some(leaf);
     chain.leaf_reason = if fallback {
         format!(
-            "certificate {leaf} was taken as the leaf: every certificate in the bundle is self-issued or issued another one"
+            "certificate {} was taken as the leaf: every certificate in the bundle is self-issued or issued another one",
+            leaf + 1
         )
     } else if candidates.len() == 1 {
         format!(
-            "certificate {leaf} is the only certificate that issued no other certificate in the bundle"
+            "certificate {} is the only certificate that issued no other certificate in the bundle",
+            leaf + 1
         )
     } else {
         let others: Vec<usize> = candidates.iter().copied().filter(|&i| i != leaf).collect();
         format!(
-            "certificates {leaf}, {} issued no other certificate; certificate {leaf} was taken because {}",
+            "certificates {}, {} issued no other certificate; certificate {} was taken because {}",
+            leaf + 1,
             list(&others),
+            leaf + 1,
             if cert(leaf).is_some_and(Certificate::is_ca) {
                 "it heads the longest chain"
             } else {
@@ -316,6 +330,48 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
             }
         )
     };
+
+    // A block that could not be read leaves a hole in the chain: its finding says so,
+    // and no finding here blames the certificates around it.
+    let damaged: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_err()).collect();
+    if !damaged.is_empty() && cert(leaf).is_some_and(Certificate::is_ca) {
+        // No readable end-entity certificate: the leaf is the block that could not be read.
+        let path = walk(leaf);
+        let top = *path.last().unwrap_or(&leaf);
+        let anchored = is_root(top, &self_sig);
+        for (pos, &i) in path.iter().enumerate() {
+            chain.roles[i] = if anchored && pos + 1 == path.len() {
+                Role::Root
+            } else {
+                Role::Intermediate
+            };
+        }
+        chain.above_gap = path;
+        chain.leaf = None;
+        chain.leaf_reason = format!(
+            "no readable certificate is an end-entity certificate: the leaf is presumably the damaged certificate {}",
+            list(&damaged)
+        );
+        return chain;
+    }
+
+    let end_entities: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| !cert(i).is_some_and(Certificate::is_ca))
+        .collect();
+    if !fallback && end_entities.len() > 1 {
+        let mut leaves = end_entities;
+        leaves.sort_unstable();
+        chain.leaves = leaves;
+    }
+    // Certificates on another end-entity certificate's chain are that leaf's, not junk.
+    let other_chains: Vec<usize> = chain
+        .leaves
+        .iter()
+        .filter(|&&l| l != leaf)
+        .flat_map(|&l| walk(l))
+        .collect();
 
     chain.path = walk(leaf);
     let top = *chain.path.last().unwrap_or(&leaf);
@@ -342,31 +398,117 @@ pub(crate) fn analyze(slots: &[Slot], trust: &TrustStore, findings: &mut Finding
         );
     }
 
+    if chain.leaves.len() > 1 {
+        findings.add(
+            Code::ChainMultipleLeaves,
+            None,
+            format!(
+                "the bundle holds {} end-entity certificates: {}; a bundle is the chain of one client certificate (certificate {} was checked as the leaf)",
+                chain.leaves.len(),
+                name_some(slots, &chain.leaves),
+                leaf + 1
+            ),
+            "Upload one bundle per client certificate (e.g. production and staging separately); `chainvet fix FILE --leaf N -o fixed.pem`, with N the certificate's number (counting from 1) or its CN, keeps that leaf and its chain.",
+        );
+    }
     link_findings(slots, &chain, findings);
     order_findings(&chain, findings);
-    gap_findings(slots, &mut chain, &live, &self_sig, trust, findings);
+    gap_findings(
+        slots,
+        &mut chain,
+        &live,
+        &self_sig,
+        trust,
+        !damaged.is_empty(),
+        findings,
+    );
 
     for &i in &live {
         if chain.roles[i] == Role::Unrelated
             && let Some(c) = cert(i)
         {
+            if other_chains.contains(&i) {
+                continue; // named by chain.multiple_leaves
+            }
+            if let Some(root) = crossed_root(slots, &chain, c) {
+                findings.add(
+                    Code::ChainCrossCertificate,
+                    Some(i),
+                    format!(
+                        "{} is a cross-certificate: it has the name and key of the root, certificate {}, but was issued by {}; the chain ends at the self-signed root, so it is not needed",
+                        c.describe(i),
+                        root + 1,
+                        c.issuer_string()
+                    ),
+                    format!(
+                        "Remove certificate {}, unless the gateway trusts {} rather than the root; `chainvet fix FILE -o fixed.pem` does this.",
+                        i + 1,
+                        c.issuer_string()
+                    ),
+                );
+                continue;
+            }
             {
                 findings.add(
                     Code::ChainUnrelatedCertificate,
                     Some(i),
                     format!(
-                        "{} is not part of the chain of the leaf, certificate {leaf} ({})",
+                        "{} is not part of the chain of the leaf, certificate {} ({})",
                         c.describe(i),
+                        leaf + 1,
                         leaf_cert.subject_string()
                     ),
                     format!(
-                        "Remove certificate {i}; the bundle must hold only the leaf's own chain."
+                        "Remove certificate {}; the bundle must hold only the leaf's own chain. `chainvet fix FILE -o fixed.pem` does this.",
+                        i + 1
                     ),
                 );
             }
         }
     }
     chain
+}
+
+/// How many certificates a message names before it says "and N more": a bundle may hold
+/// hundreds.
+const NAMED_IN_MESSAGES: usize = 5;
+
+/// "certificate 1 (CN=a) and certificate 4 (CN=b)", at most `NAMED_IN_MESSAGES` of them.
+pub(crate) fn name_some(slots: &[Slot], indices: &[usize]) -> String {
+    let mut named: Vec<String> = indices
+        .iter()
+        .take(NAMED_IN_MESSAGES)
+        .map(|&i| match &slots[i] {
+            Ok(c) => c.describe(i),
+            Err(_) => format!("certificate {}", i + 1),
+        })
+        .collect();
+    if indices.len() > NAMED_IN_MESSAGES {
+        named.push(format!("{} more", indices.len() - NAMED_IN_MESSAGES));
+    }
+    match named.len() {
+        0 | 1 => named.concat(),
+        n => format!("{} and {}", named[..n - 1].join(", "), named[n - 1]),
+    }
+}
+
+/// The root on the chain that `c` cross-certifies: a self-signed certificate with `c`'s
+/// name and public key (`c` itself being issued by another CA).
+fn crossed_root(slots: &[Slot], chain: &Chain, c: &Certificate) -> Option<usize> {
+    if c.is_self_issued() || !c.is_ca() {
+        return None;
+    }
+    chain
+        .path
+        .iter()
+        .chain(chain.above_gap.iter())
+        .copied()
+        .find(|&r| {
+            chain.roles.get(r) == Some(&Role::Root)
+                && slots[r].as_ref().is_ok_and(|root| {
+                    root.subject_raw() == c.subject_raw() && root.spki() == c.spki()
+                })
+        })
 }
 
 fn link_findings(slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
@@ -452,12 +594,12 @@ fn order_findings(chain: &Chain, findings: &mut Findings<'_>) {
             Code::ChainOrderReversed,
             None,
             format!(
-                "the chain is in reverse order: it starts with certificate {} and ends with the leaf, certificate {}",
-                given[0],
-                chain.path[0]
+                "the chain is in reverse order: it starts with certificate {} and ends with the leaf, certificate {} (counting from 1)",
+                given[0] + 1,
+                chain.path[0] + 1
             ),
             format!(
-                "Reverse the bundle so the leaf comes first and the root last: the correct order is {}.",
+                "Reverse the bundle so the leaf comes first and the root last: the correct order is certificates {}, counting from 1. `chainvet fix FILE -o fixed.pem` does this.",
                 list(&chain.path)
             ),
         );
@@ -466,13 +608,13 @@ fn order_findings(chain: &Chain, findings: &mut Findings<'_>) {
             Code::ChainOrderWrong,
             None,
             format!(
-                "the certificates are not in leaf-to-root order: the leaf is certificate {} and the chain runs {}, but the bundle lists them as {}",
-                chain.path[0],
-                chain.path.iter().map(usize::to_string).collect::<Vec<_>>().join(" -> "),
+                "the certificates are not in leaf-to-root order (counting from 1): the leaf is certificate {} and the chain runs {}, but the bundle lists them as {}",
+                chain.path[0] + 1,
+                chain.path.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(" -> "),
                 list(&given)
             ),
             format!(
-                "Reorder the bundle as {} (leaf first, each issuer right after the certificate it issued, root last).",
+                "Reorder the bundle as certificates {}, counting from 1 (leaf first, each issuer right after the certificate it issued, root last). `chainvet fix FILE -o fixed.pem` does this.",
                 list(&chain.path)
             ),
         );
@@ -485,6 +627,7 @@ fn gap_findings(
     live: &[usize],
     self_sig: &HashMap<usize, Link>,
     trust: &TrustStore,
+    damaged: bool,
     findings: &mut Findings<'_>,
 ) {
     let cert = |i: usize| slots[i].as_ref().ok();
@@ -516,7 +659,8 @@ fn gap_findings(
         .find(|&i| i != top && cert(i).is_some_and(|c| c.subject_raw() == top_cert.issuer_raw()));
     let rekey_note = match (same_name_other_key, &top_cert.extensions().authority_key_id) {
         (Some(i), Some(aki)) => format!(
-            "; certificate {i} has that name but a different key (authority key identifier {} expected): it is another certificate of that CA, e.g. from before or after a re-key",
+            "; certificate {} has that name but a different key (authority key identifier {} expected): it is another certificate of that CA, e.g. from before or after a re-key",
+            i + 1,
             hex::encode(aki)
         ),
         _ => String::new(),
@@ -547,11 +691,42 @@ fn gap_findings(
             }
         })
         .collect();
+    if damaged {
+        // The missing issuer is presumably the damaged block, already reported.
+        chain.above_gap = above.clone();
+        for &i in &above {
+            chain.roles[i] = if matches!(
+                self_sig.get(&i),
+                Some(Link::Verified | Link::Unverifiable(_))
+            ) {
+                Role::Root
+            } else {
+                Role::Intermediate
+            };
+        }
+        return;
+    }
     if above.is_empty() {
         let in_store = trust
             .find_issuer(top_cert)
             .map(|_| " (the trust store has it)")
             .unwrap_or("");
+        if chain.path.len() == 1 && rekey_note.is_empty() {
+            // Only the leaf: whatever issued it, intermediate or root, is missing, and
+            // everything above that too.
+            findings.add(
+                Code::ChainRootMissing,
+                Some(top),
+                format!(
+                    "the bundle holds only the leaf, {}: the certificate of its issuer, {missing}{in_store}, any intermediate certificates above it and the root are missing",
+                    top_cert.describe(top)
+                ),
+                format!(
+                    "Append the chain your CA publishes for {missing} after the leaf: the intermediate certificate(s), then the root."
+                ),
+            );
+            return;
+        }
         findings.add(
             Code::ChainRootMissing,
             Some(top),
@@ -584,7 +759,8 @@ fn gap_findings(
                 list(&above)
             ),
             format!(
-                "Insert the certificate of {missing} right after certificate {top}; get it from the CA that issued certificate {top}."
+                "Insert the certificate of {missing} right after certificate {0}; get it from the CA that issued certificate {0}.",
+                top + 1
             ),
         );
     }

@@ -5,18 +5,15 @@
 mod conformance;
 pub(crate) mod keys;
 mod profile;
+mod serial;
 pub(crate) mod subject;
 mod validity;
-
-pub use conformance::Conformance;
-pub(crate) use conformance::is_mailbox;
-pub use subject::{SubjectAttribute, SubjectPolicy};
 
 use crate::chain::Chain;
 use crate::findings::Findings;
 use crate::input::Slot;
 use crate::policy::Policy;
-use crate::presented::Usage;
+use crate::policy::usage::Usage;
 use crate::time::Timestamp;
 
 /// What every check needs.
@@ -49,5 +46,6 @@ pub(crate) fn run(ctx: &mut Context<'_, '_>) {
     keys::check(ctx);
     profile::check(ctx);
     conformance::check(ctx);
+    serial::check(ctx);
     subject::check(ctx);
 }

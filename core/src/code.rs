@@ -3,14 +3,131 @@
 //! Codes never change meaning once released; new ones may be added. Integers are grouped
 //! in ranges by area (input 1000s, pem 1100s, certificate 1200s, chain 1300s, leaf/ca/root
 //! 1400s, signature 1500s, validity 1600s, key 1700s, subject 1800s, binding 1900s,
-//! revocation 2000s, csr 2100s). A retired number stays reserved forever.
+//! revocation 2000s, csr 2100s). A retired number stays reserved forever. The reference
+//! with every code's meaning is `docs/findings.md`, generated from this table.
+//!
+//! Where the rule behind each area's codes lives (the default texts per code,
+//! `Code::message_template` and `Code::default_hint`, follow below):
+//!
+//! | area | rule |
+//! |---|---|
+//! | `input.*`, `pem.*` | `input` (size, emptiness, BOM, PEM blocks), `input::sniff` (DER, PKCS#12, PKCS#7) |
+//! | `certificate.*` | `certificate` (parsing), `findings::Findings::certificate_malformed` (unparsable bytes, one helper), `checks::conformance::rfc5280` and `checks::conformance::cabf` (profile rules), `checks::keys` (unparsable keys) |
+//! | `chain.*` | `chain` (bundle order and completeness), `path_validation` (path building, name constraints, budgets), `rfc5280` (chainvet's RFC 5280 engine: path building, policies, name constraints, budgets), `validator::presented` (trust-store mode pool) |
+//! | `leaf.*`, `ca.*` | `checks::profile` (EKU, basicConstraints, keyUsage, pathLen), `chain` (self-signed leaf), `validator::presented` (peer names, required keyUsage bits); usages and EKU OIDs in `policy::usage` |
+//! | `root.*` | `trust` (the trust store; `trust::not_trusted`, the one finding both modes raise), `validator::bundle` and `validator::presented` (when each mode decides it) |
+//! | `signature.*` | `chain` (each link), `signature` (algorithms, verification, cache) |
+//! | `validity.*` | `checks::validity` |
+//! | `key.*` | `checks::keys` |
+//! | `subject.*` | `checks::subject` (rules), `policy::subject` (the `[subject]` table) |
+//! | `binding.*` | `binding::check` (the comparison), `binding::registration` (what is registered) |
+//! | `revocation.*` | `revocation::check` (what is asked, failure policy), `revocation::ocsp`, `revocation::crl`; the `[revocation]` table in `policy::revocation`, results in `report::revocation` |
+//! | `csr.*` | `csr` |
 
 use core::fmt;
 use core::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::report::Severity;
+/// How serious a finding is. A report is accepted iff it has no `Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; changes nothing.
+    Info,
+    /// Should be fixed; does not reject.
+    Warning,
+    /// Rejects the bundle.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Default texts, next to the table: the message template and the hint a finding of a code
+/// gets unless its call site has something more specific to say. In a template, each
+/// `{}` stands for one specific the call site supplies (which certificate, what the
+/// parser said), in order. Codes without an entry still carry their texts at the call
+/// site: docs/architecture.md lists them.
+impl Code {
+    /// The message template, if the code has one.
+    pub const fn message_template(self) -> Option<&'static str> {
+        match self {
+            Code::CertificateMalformed => Some("{} is not a valid X.509 certificate: {}"),
+            Code::RootNotTrusted => Some(
+                "the chain ends at {}, which is not in the trust store and was not issued by a certificate in it",
+            ),
+            _ => None,
+        }
+    }
+
+    /// The hint a finding of this code gets by default, if the code has one.
+    pub const fn default_hint(self) -> Option<&'static str> {
+        match self {
+            Code::CertificateMalformed => Some("Check what the peer sent; it is not DER X.509."),
+            Code::CertificateUnsupportedCriticalExtension => {
+                Some("Have the certificate re-issued without the unsupported critical extension.")
+            }
+            Code::ChainBudgetExceeded => Some(
+                "Send only the leaf and the intermediates of its own chain; a pool of many same-named CA certificates looks like an attack.",
+            ),
+            Code::ChainPathInvalid => Some("Get a correct chain from your CA."),
+            Code::RootNotTrusted => Some(
+                "Use a certificate from a CA this gateway trusts, or ask the operator to add your root to the trust store.",
+            ),
+            Code::SignatureUnsupportedAlgorithm => Some(
+                "Use an RSA, ECDSA (P-256, P-384, P-521) or Ed25519 key and SHA-256 or stronger.",
+            ),
+            _ => None,
+        }
+    }
+
+    /// The code's message template with `specifics` in its `{}` places, in order; the
+    /// specifics joined by `: ` for a code without a template. A missing specific leaves
+    /// its place empty, a surplus one is appended after `: `, so nothing is lost.
+    pub fn message(self, specifics: &[&dyn fmt::Display]) -> String {
+        let mut out = String::new();
+        let mut rest = specifics.iter();
+        match self.message_template() {
+            Some(template) => {
+                let mut parts = template.split("{}");
+                if let Some(first) = parts.next() {
+                    out.push_str(first);
+                }
+                for part in parts {
+                    if let Some(s) = rest.next() {
+                        out.push_str(&s.to_string());
+                    }
+                    out.push_str(part);
+                }
+            }
+            None => {
+                if let Some(s) = rest.next() {
+                    out.push_str(&s.to_string());
+                }
+            }
+        }
+        for s in rest {
+            out.push_str(": ");
+            out.push_str(&s.to_string());
+        }
+        out
+    }
+}
 
 macro_rules! codes {
     ($(
@@ -26,7 +143,7 @@ macro_rules! codes {
         }
 
         impl Code {
-            /// Every code, in integer order.
+            /// Every code, in the order of the table (integers rise within each area).
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
             /// The dotted, stable name, e.g. `chain.order_reversed`.
@@ -71,6 +188,11 @@ codes! {
     InputTooLarge = 1001, "input.too_large", Error, "the input is larger than the policy allows";
     /// Binary DER, PKCS#12 or PKCS#7 given where PEM text was expected.
     InputNotPem = 1002, "input.not_pem", Error, "the input is binary, not PEM text";
+    /// The report reached its size limit: this last finding says how many findings
+    /// were left out (as severe as the worst of them).
+    InputTooManyFindings = 1003, "input.too_many_findings", Info, "more findings than a report lists";
+    /// UTF-16 text (PowerShell `>`, `Out-File`) where ASCII PEM was expected.
+    InputUtf16 = 1004, "input.utf16", Error, "the input is UTF-16 text, not ASCII";
 
     /// Bad base64, mismatched BEGIN/END labels, truncated block.
     PemMalformed = 1100, "pem.malformed", Error, "a PEM block is malformed";
@@ -84,6 +206,14 @@ codes! {
     PemUnexpectedBlock = 1104, "pem.unexpected_block", Warning, "a PEM block of an unexpected type";
     /// Text outside blocks (e.g. `openssl x509 -text` output).
     PemExplanatoryText = 1105, "pem.explanatory_text", Info, "text outside the PEM blocks";
+    /// A BEGIN or END line shares its line with other text, typically `-----END ...----------BEGIN ...-----` from `cat` of files without a final line break.
+    PemBoundariesJoined = 1106, "pem.boundaries_joined", Error, "a BEGIN or END line is run together with other text";
+    /// Literal `\n` in place of line breaks (a JSON string, a Vault or Kubernetes secret, an .env file).
+    PemEscapedNewlines = 1107, "pem.escaped_newlines", Error, "the PEM text has literal \\n in place of line breaks";
+    /// Indented PEM lines (from YAML): read by chainvet, not by OpenSSL.
+    PemIndented = 1108, "pem.indented", Warning, "PEM lines are indented";
+    /// An OpenSSL `TRUSTED CERTIFICATE` block (`openssl x509 -trustout`): a certificate with trust settings.
+    PemTrustedCertificate = 1109, "pem.trusted_certificate", Error, "a certificate is in OpenSSL's TRUSTED CERTIFICATE format";
 
     /// A CERTIFICATE block that is not a valid X.509 certificate.
     CertificateMalformed = 1200, "certificate.malformed", Error, "a certificate is not valid X.509 DER";
@@ -114,6 +244,13 @@ codes! {
     /// Path building or link checking gave up at a resource limit (signature checks,
     /// path-building steps): pathological or hostile input.
     ChainBudgetExceeded = 1309, "chain.budget_exceeded", Error, "validation gave up at a resource limit";
+    /// More than one end-entity certificate (e.g. production and staging) in one bundle.
+    ChainMultipleLeaves = 1310, "chain.multiple_leaves", Error, "the bundle holds more than one end-entity certificate";
+    /// A cross-certificate (the root's name and key, issued by another CA) next to the self-signed root.
+    ChainCrossCertificate = 1311, "chain.cross_certificate", Warning, "a cross-certificate of the root is in the bundle";
+    /// RFC 5280 certificate policy processing (6.1.3 (d)-(f), 6.1.4 (a), 6.1.5 (g)) left
+    /// no acceptable policy where one is required, or a certificate maps anyPolicy.
+    ChainPolicyInvalid = 1312, "chain.policy_invalid", Error, "no acceptable certificate policy is valid for the path";
 
     /// The leaf is self-signed.
     LeafSelfSigned = 1400, "leaf.self_signed", Error, "the leaf certificate is self-signed";
@@ -134,6 +271,11 @@ codes! {
     LeafNameMismatch = 1407, "leaf.name_mismatch", Error, "the leaf certificate is not valid for the expected name";
     /// Server usage: the leaf's EKU lacks serverAuth.
     LeafServerAuthMissing = 1408, "leaf.server_auth_missing", Error, "the leaf certificate is not valid for TLS server authentication";
+    /// Client usage: the leaf has a keyUsage extension that asserts neither
+    /// digitalSignature nor keyAgreement, so its key may not sign the TLS
+    /// CertificateVerify (nor agree keys, for static (EC)DH). The policy knob
+    /// `require_tls_client_key_usage` turns the check off.
+    LeafKeyUsageUnsuitable = 1409, "leaf.key_usage_unsuitable", Error, "the leaf certificate's keyUsage does not allow TLS client authentication";
 
     /// A certificate is not signed by its issuer's key.
     SignatureInvalid = 1500, "signature.invalid", Error, "a signature does not verify";
@@ -168,6 +310,8 @@ codes! {
     SubjectCountryInvalid = 1802, "subject.country_invalid", Error, "the country is not an ISO 3166-1 alpha-2 code";
     /// A subjectAltName DNS name is not among the policy's allowed names or patterns.
     SubjectDnsNameNotAllowed = 1803, "subject.dns_name_not_allowed", Error, "a DNS name is not allowed by the policy";
+    /// A CSR subject holds a tool's placeholder value (OpenSSL's "Internet Widgits Pty Ltd", "Some-State"; keytool's "Unknown").
+    SubjectPlaceholderValue = 1804, "subject.placeholder_value", Warning, "the subject holds a tool's placeholder value";
 
     /// No registered certificate for this client.
     BindingNoRegisteredCertificate = 1900, "binding.no_registered_certificate", Error, "no certificate is registered for this client";
@@ -263,5 +407,41 @@ mod tests {
         }
         assert_eq!(Code::from_u32(0), None);
         assert!("nope.nope".parse::<Code>().is_err());
+    }
+
+    #[test]
+    fn templates_take_the_specifics_in_order() {
+        assert_eq!(
+            Code::CertificateMalformed.message(&[&"certificate 2", &"bad tag"]),
+            "certificate 2 is not a valid X.509 certificate: bad tag"
+        );
+        assert_eq!(
+            Code::RootNotTrusted.message(&[&"certificate 1 (CN=x)"]),
+            "the chain ends at certificate 1 (CN=x), which is not in the trust store and was not issued by a certificate in it"
+        );
+        // Nothing is lost: a surplus specific is appended, a missing one leaves a gap.
+        assert_eq!(
+            Code::CertificateMalformed.message(&[&"a", &"b", &"c"]),
+            "a is not a valid X.509 certificate: b: c"
+        );
+        assert_eq!(
+            Code::CertificateMalformed.message(&[&"a"]),
+            "a is not a valid X.509 certificate: "
+        );
+        // Without a template the specifics are the message.
+        assert_eq!(Code::InputEmpty.message(&[&"x", &"y"]), "x: y");
+        assert_eq!(Code::InputEmpty.message(&[]), "");
+    }
+
+    #[test]
+    fn every_template_has_a_hint() {
+        for &code in Code::ALL {
+            if code.message_template().is_some() {
+                assert!(code.default_hint().is_some(), "{code}");
+            }
+            if let Some(hint) = code.default_hint() {
+                assert!(hint.ends_with('.'), "{code}: {hint}");
+            }
+        }
     }
 }

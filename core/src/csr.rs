@@ -14,13 +14,13 @@ use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 use x509_cert::request::CertReqInfo;
 
-use crate::certificate::{Extensions, PublicKey, raw};
+use crate::certificate::{Extensions, PublicKey};
 use crate::checks::keys::{KeyHolder, check_key};
 use crate::checks::subject::{Subject, Target, check_subject};
 use crate::code::Code;
-use crate::findings::Findings;
-use crate::input::{pem, sniff};
-use crate::report::{Finding, Severity};
+use crate::findings::{Findings, Finished};
+use crate::input::{key_material, label, pem, sniff};
+use crate::report::Finding;
 use crate::signature::{self, SignerKey, VerifyError};
 use crate::validator::Validator;
 
@@ -76,8 +76,8 @@ struct Parsed<'a> {
 /// Parses a DER PKCS#10 request (RFC 2986), keeping the signed bytes as received.
 fn parse(der: &[u8]) -> Result<Parsed<'_>, String> {
     // CertificationRequest has a certificate's SIGNED{} shape: info, algorithm, bits.
-    let parts =
-        raw::split_certificate(der).map_err(|e| format!("not a DER PKCS#10 request: {e}"))?;
+    let parts = crate::der::split_certificate(der)
+        .map_err(|e| format!("not a DER PKCS#10 request: {e}"))?;
     let info = CertReqInfo::from_der(parts.tbs)
         .map_err(|e| format!("bad certificationRequestInfo: {e}"))?;
     let spki = SliceReader::new(parts.tbs)
@@ -159,9 +159,9 @@ impl Validator {
     pub fn check_csr(&self, input: &[u8]) -> CsrReport {
         let mut findings = Findings::new(self.policy());
         let csr = self.check_csr_into(input, &mut findings);
-        let findings = findings.into_vec();
+        let Finished { findings, accepted } = findings.finish();
         CsrReport {
-            accepted: !findings.iter().any(|f| f.severity == Severity::Error),
+            accepted,
             findings,
             csr,
         }
@@ -173,13 +173,31 @@ impl Validator {
             empty: MAKE_CSR,
         };
         let input = crate::input::precheck(input, self.policy(), &HINTS, findings)?;
+        let keys = key_material::scan(input);
         let der = if crate::input::contains(input, b"-----BEGIN") {
-            self.csr_from_pem(input, findings)?
+            self.csr_from_pem(input, &keys, findings)?
         } else {
             match parse(input) {
                 Ok(_) => input.to_vec(),
                 Err(e) => {
-                    not_a_csr_binary(input, &e, findings);
+                    match keys.first() {
+                        // Text holding a key's base64 (a binary key is named below).
+                        Some(hit) if key_material::der_shape(input, true).is_none() => {
+                            findings.add(
+                                Code::CsrMalformed,
+                                None,
+                                format!(
+                                    "the input holds a {} (line {}), not a CSR; its content is not shown",
+                                    hit.shape.describe(),
+                                    hit.line
+                                ),
+                                format!(
+                                    "{MAKE_CSR} Never send the private key itself; it stays where it was generated."
+                                ),
+                            );
+                        }
+                        _ => not_a_csr_binary(input, &e, findings),
+                    }
                     return None;
                 }
             }
@@ -200,19 +218,34 @@ impl Validator {
     }
 
     /// The DER of the PEM input's CSR block, or `None` after reporting why there is none.
-    fn csr_from_pem(&self, input: &[u8], findings: &mut Findings<'_>) -> Option<Vec<u8>> {
+    fn csr_from_pem(
+        &self,
+        input: &[u8],
+        keys: &[key_material::Hit],
+        findings: &mut Findings<'_>,
+    ) -> Option<Vec<u8>> {
         let mut csrs = Vec::new();
         let mut key_label = None;
         let mut certificate = false;
         let mut others = Vec::new();
+        let mut spans = Vec::new();
         for item in pem::split(input) {
             let pem::Item::Block(block) = item else {
                 continue;
             };
             let label = block.label.as_str();
-            if label.contains("PRIVATE KEY") {
-                // Recognised by label alone: the content is never decoded or copied.
-                key_label.get_or_insert_with(|| label.to_owned());
+            let span = crate::input::span_in(input, block.raw);
+            let key = crate::input::key_in_block(&block, span.clone(), keys);
+            spans.extend(span);
+            if let Some(shape) = key {
+                // The content is never decoded or copied; the label is shown only when
+                // valid, else the kind of key found.
+                let what = if label::is_valid(label.as_bytes()) && label::names_private_key(label) {
+                    label
+                } else {
+                    shape.describe()
+                };
+                key_label.get_or_insert_with(|| what.to_owned());
             } else if label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST" {
                 csrs.push(block);
             } else if matches!(
@@ -221,8 +254,16 @@ impl Validator {
             ) {
                 certificate = true;
             } else {
-                others.push(label.to_owned());
+                others.push(label::shown(label).to_owned());
             }
+        }
+        if key_label.is_none()
+            && let Some(hit) = keys
+                .iter()
+                .find(|h| !spans.iter().any(|s| s.contains(&h.offset)))
+        {
+            // Key material outside every block (a body without its BEGIN line).
+            key_label = Some(hit.shape.describe().to_owned());
         }
         let Some(block) = csrs.first() else {
             let (message, hint) = if let Some(label) = &key_label {
@@ -330,7 +371,7 @@ impl Validator {
                         Code::SignatureUnsupportedAlgorithm,
                         None,
                         format!("{describe} has a {key} key, whose signatures cannot be verified here"),
-                        "Use an RSA, ECDSA (P-256, P-384, P-521) or Ed25519 key and SHA-256 or stronger.",
+                        Code::SignatureUnsupportedAlgorithm.default_hint().unwrap_or_default(),
                     ),
                     Err(VerifyError::KeyMismatch { algorithm, key }) => findings.add(
                         Code::CsrSignatureInvalid,
@@ -342,7 +383,7 @@ impl Validator {
                         Code::SignatureUnsupportedAlgorithm,
                         None,
                         format!("{describe} is signed with {name}, which cannot be verified here"),
-                        "Use an RSA, ECDSA (P-256, P-384, P-521) or Ed25519 key and SHA-256 or stronger.",
+                        Code::SignatureUnsupportedAlgorithm.default_hint().unwrap_or_default(),
                     ),
                 }
                 PublicKey::from_spki_parts(signer.algorithm, signer.key)
@@ -358,29 +399,34 @@ impl Validator {
             }
         };
 
-        let key_hint = "Generate a new key that meets the policy and create the CSR from it, e.g. `openssl req -new -newkey rsa:2048 -nodes -keyout client.key -out client.csr`.";
+        let key_hint = format!(
+            "Generate a new key that meets the policy and create the CSR from it, e.g. {}.",
+            crate::checks::keys::new_key_command(policy)
+        );
         check_key(
             &key,
             &KeyHolder {
                 index: None,
                 describe: &describe,
-                hint: key_hint,
+                hint: &key_hint,
                 malformed: (Code::CsrMalformed, "Create the CSR again from a valid key."),
             },
             policy,
             findings,
         );
+        let target = Target {
+            kind: Subject::Csr,
+            index: None,
+            describe: &describe,
+        };
         check_subject(
             &policy.subject,
             &csr.subject,
             &csr.dns_names,
-            &Target {
-                kind: Subject::Csr,
-                index: None,
-                describe: &describe,
-            },
+            &target,
             findings,
         );
+        crate::checks::subject::defaults::check(&policy.subject, &csr.subject, &target, findings);
         CsrInfo {
             subject,
             key: key.to_string(),

@@ -1,8 +1,12 @@
 //! Bytes in, certificates out: size and emptiness checks, binary sniffing, PEM blocks
 //! classified, certificates parsed. Every problem becomes a finding; a private key's
-//! content is never decoded, copied or echoed.
+//! content is never decoded, copied or echoed, whatever its shape (`key_material`), and
+//! a block label appears in a message only once validated (`label`).
 
+pub(crate) mod key_material;
+pub(crate) mod label;
 pub(crate) mod pem;
+pub(crate) mod shapes;
 pub(crate) mod sniff;
 
 use crate::certificate::Certificate;
@@ -64,17 +68,58 @@ pub(crate) fn read_pem(
     findings: &mut Findings<'_>,
 ) -> Option<Vec<Slot>> {
     let input = precheck(input, policy, &BUNDLE_HINTS, findings)?;
+    // Keys are looked for in the input as given (UTF-16, escaped, any shape) and in the
+    // text the onboarding shapes were undone to, whose positions the blocks below have.
+    let raw_keys = key_material::scan(input);
+    let (text, unescaped) = shapes::normalize(input, findings);
+    let input: &[u8] = &text;
+    let keys = if matches!(text, std::borrow::Cow::Borrowed(_)) {
+        raw_keys
+    } else {
+        let normalized = key_material::scan(input);
+        if normalized.is_empty() && !raw_keys.is_empty() {
+            // Found only before normalising: report it where the raw input had it.
+            raw_keys
+        } else {
+            normalized
+        }
+    };
+    if !keys.is_empty() {
+        // Never cached: the cache would hold the analysis of an input with a key.
+        findings.window = crate::time::Window::NEVER;
+    }
     if !contains(input, b"-----BEGIN") {
+        match key_material::der_shape(input, true) {
+            // sniff names a PKCS#12 archive itself, with the command that converts it.
+            Some(key_material::KeyShape::Pkcs12) => {}
+            Some(shape) => findings.add(
+                Code::PemPrivateKeyPresent,
+                None,
+                format!(
+                    "the input is a DER {}; its content is not shown",
+                    shape.describe()
+                ),
+                KEY_HINT,
+            ),
+            None => report_keys_outside_blocks(&keys, &[], findings),
+        }
         sniff::report_non_pem(input, findings);
         return None;
     }
+    if !unescaped {
+        shapes::report_joined(input, findings);
+    }
 
     let mut slots = Vec::new();
-    for item in pem::split(input) {
+    let mut block_spans = Vec::new();
+    let items = pem::split(input);
+    shapes::report_indented(&items, findings);
+    for item in items {
         match item {
-            pem::Item::Text(t) => findings.add(
+            pem::Item::Text(t) => findings.add_at_lines(
                 Code::PemExplanatoryText,
                 None,
+                Some((t.first_line, t.last_line)),
                 if t.first_line == t.last_line {
                     format!(
                         "line {} is text outside any PEM block; it is ignored",
@@ -86,11 +131,17 @@ pub(crate) fn read_pem(
                         t.first_line, t.last_line
                     )
                 },
-                "Keep only the -----BEGIN CERTIFICATE----- blocks (`chainvet fix` does this).",
+                "Keep only the -----BEGIN CERTIFICATE----- blocks; `chainvet fix FILE -o fixed.pem` does this.",
             ),
-            pem::Item::Block(block) => classify(&block, &mut slots, policy, findings),
+            pem::Item::Block(block) => {
+                let span = span_in(input, block.raw);
+                let key = key_in_block(&block, span.clone(), &keys);
+                block_spans.extend(span);
+                classify(&block, key, &mut slots, policy, findings)
+            }
         }
     }
+    report_keys_outside_blocks(&keys, &block_spans, findings);
     if slots.is_empty() {
         if !findings.has(Code::PemCsrNotCertificate) {
             findings.add(
@@ -121,40 +172,114 @@ pub(crate) fn is_certificate_label(label: &str) -> bool {
     )
 }
 
+/// Where `part` (a slice of `input`) lies in `input`, if it does.
+pub(crate) fn span_in(input: &[u8], part: &[u8]) -> Option<core::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= input.len()).then_some(start..end)
+}
+
+/// Whether a block holds a private key, and what kind: by its label in any spelling,
+/// or by the key material found inside it.
+pub(crate) fn key_in_block(
+    block: &pem::Block<'_>,
+    span: Option<core::ops::Range<usize>>,
+    keys: &[key_material::Hit],
+) -> Option<key_material::KeyShape> {
+    let found = match span {
+        Some(span) => keys
+            .iter()
+            .filter(|h| span.contains(&h.offset))
+            .map(|h| h.shape)
+            .find(|&s| s != key_material::KeyShape::Labelled),
+        // Not a slice of the input (a normalised copy): look at the block itself.
+        None => key_material::scan(block.raw)
+            .iter()
+            .map(|h| h.shape)
+            .find(|&s| s != key_material::KeyShape::Labelled),
+    };
+    match found {
+        Some(shape) => Some(shape),
+        None if label::names_private_key(&block.label) => Some(key_material::KeyShape::Labelled),
+        None => None,
+    }
+}
+
+/// The hint of every private-key finding.
+pub(crate) const KEY_HINT: &str = "Remove the private key: the gateway needs only certificates; `chainvet fix FILE -o fixed.pem` does this. A key that has left your systems should be treated as exposed: generate a new key and have a new certificate issued.";
+
+/// Key material outside every PEM block (a body pasted without its BEGIN line, a key
+/// in JSON, a DER key): an error, located by line, never shown.
+fn report_keys_outside_blocks(
+    keys: &[key_material::Hit],
+    blocks: &[core::ops::Range<usize>],
+    findings: &mut Findings<'_>,
+) {
+    for hit in keys {
+        if blocks.iter().any(|b| b.contains(&hit.offset)) {
+            continue;
+        }
+        findings.add_at_lines(
+            Code::PemPrivateKeyPresent,
+            None,
+            Some((hit.line, hit.line)),
+            format!(
+                "line {} holds a {} outside any PEM block; its content is not shown",
+                hit.line,
+                hit.shape.describe()
+            ),
+            KEY_HINT,
+        );
+    }
+}
+
 fn classify(
     block: &pem::Block<'_>,
+    key: Option<key_material::KeyShape>,
     slots: &mut Vec<Slot>,
     policy: &Policy,
     findings: &mut Findings<'_>,
 ) {
     let label = block.label.as_str();
     let at = lines(block);
-    if label.contains("PRIVATE KEY") {
-        // Recognised by label alone: the content is never decoded or copied, and the
-        // analysis is not cached, since the cache keeps the input bytes as its key.
-        findings.window = crate::time::Window::NEVER;
-        findings.add(
+    let span = Some((block.first_line, block.last_line));
+    if let Some(shape) = key {
+        // The content is never decoded or copied; the label is shown only when it is a
+        // valid label that names a key, else the kind of key found.
+        let what = if label::is_valid(label.as_bytes()) && label::names_private_key(label) {
+            label
+        } else {
+            shape.describe()
+        };
+        findings.add_at_lines(
             Code::PemPrivateKeyPresent,
             None,
-            format!("the block at {at} is a private key ({label}); its content is not shown"),
-            "Remove the private key: the gateway needs only certificates. A key that has left your systems should be treated as exposed: generate a new key and have a new certificate issued.",
+            span,
+            format!("the block at {at} is a private key ({what}); its content is not shown"),
+            KEY_HINT,
         );
         return;
     }
     if label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST" {
-        findings.add(
+        findings.add_at_lines(
             Code::PemCsrNotCertificate,
             None,
+            span,
             format!("the block at {at} is a certificate signing request ({label}), not a certificate"),
             "Send the CSR to your CA and upload the certificate it issues (with its intermediates and root), not the CSR.",
         );
         return;
     }
-    if !is_certificate_label(label) {
-        findings.add(
+    let trusted = label == shapes::TRUSTED_CERTIFICATE;
+    if !trusted && !is_certificate_label(label) {
+        findings.add_at_lines(
             Code::PemUnexpectedBlock,
             None,
-            format!("the block at {at} is a {label} block, not a certificate; it is ignored"),
+            span,
+            format!(
+                "the block at {at} is {}, not a certificate; it is ignored",
+                label::describe_block(label)
+            ),
             unexpected_hint(label),
         );
         return;
@@ -167,10 +292,11 @@ fn classify(
         return;
     }
     if let Some(err) = &block.framing_error {
-        findings.add(
+        findings.add_at_lines(
             Code::PemMalformed,
             Some(index),
-            format!("certificate {index} at {at} is malformed: {err}"),
+            span,
+            format!("certificate {} at {at} is malformed: {err}", index + 1),
             "Copy the certificate again from its source, from -----BEGIN CERTIFICATE----- through -----END CERTIFICATE-----.",
         );
         slots.push(Err(err.clone()));
@@ -178,24 +304,37 @@ fn classify(
     }
     match pem::decode(block) {
         Err(err) => {
-            findings.add(
+            findings.add_at_lines(
                 Code::PemMalformed,
                 Some(index),
-                format!("certificate {index} at {at} is malformed: {err}"),
+                span,
+                format!("certificate {} at {at} is malformed: {err}", index + 1),
                 "Copy the certificate again from its source; the base64 between the BEGIN and END lines was damaged.",
             );
             slots.push(Err(err));
         }
-        Ok(der) => match Certificate::from_der(der) {
-            Ok(cert) => slots.push(Ok(cert)),
+        Ok(der) => match (if trusted {
+            shapes::strip_trust_settings(der)
+        } else {
+            Ok(der)
+        })
+        .and_then(|der| crate::certificate::cache::parse(der).map_err(|e| e.0))
+        {
+            Ok(cert) => {
+                if trusted {
+                    shapes::report_trusted(index, &at, findings);
+                }
+                slots.push(Ok(cert));
+            }
             Err(err) => {
-                findings.add(
-                    Code::CertificateMalformed,
-                    Some(index),
-                    format!("certificate {index} at {at} is not a valid X.509 certificate: {err}"),
-                    "Check that this block really is a certificate; export it again from its source.",
+                findings.certificate_malformed(
+                    index,
+                    span,
+                    &format_args!("certificate {} at {at}", index + 1),
+                    &err,
+                    Some("Check that this block really is a certificate; export it again from its source."),
                 );
-                slots.push(Err(err.0));
+                slots.push(Err(err));
             }
         },
     }
@@ -204,10 +343,9 @@ fn classify(
 fn unexpected_hint(label: &str) -> String {
     match label {
         "PKCS7" | "CMS" => "This is a PKCS#7 bundle: convert it with `openssl pkcs7 -in FILE -print_certs -out chain.pem` and upload the certificates.".into(),
-        "TRUSTED CERTIFICATE" => "This is OpenSSL's trusted-certificate format: convert it with `openssl x509 -in FILE -out cert.pem`.".into(),
         "PUBLIC KEY" | "RSA PUBLIC KEY" => "A bare public key cannot be verified: upload the certificate that contains it.".into(),
-        "X509 CRL" => "A CRL does not belong in a certificate bundle: remove it.".into(),
-        _ => "Remove this block; the bundle must hold only CERTIFICATE blocks.".into(),
+        "X509 CRL" => "A CRL does not belong in a certificate bundle: remove it. `chainvet fix FILE -o fixed.pem` does this.".into(),
+        _ => "Remove this block; the bundle must hold only CERTIFICATE blocks. `chainvet fix FILE -o fixed.pem` does this.".into(),
     }
 }
 
@@ -248,20 +386,112 @@ pub(crate) fn read_der_list(
                 if index >= limit {
                     return Err("not parsed: over the certificate limit".to_owned());
                 }
-                Certificate::from_der(der.to_vec()).map_err(|err| {
+                let err = match crate::certificate::cache::parse(der.to_vec()) {
+                    Ok(cert) => return Ok(cert),
+                    Err(err) => err,
+                };
+                // Not a certificate: a DER key, or key text (PEM, base64) passed as one?
+                let key = key_material::der_shape(der, true)
+                    .or_else(|| key_material::scan(der).first().map(|h| h.shape));
+                if let Some(shape) = key {
+                    // Never cached, never shown.
+                    findings.window = crate::time::Window::NEVER;
                     findings.add(
-                        Code::CertificateMalformed,
+                        Code::PemPrivateKeyPresent,
                         Some(index),
-                        format!("certificate {index} is not a valid X.509 certificate: {err}"),
-                        "Check what the peer sent; it is not DER X.509.",
+                        format!(
+                            "certificate {} is a {}, not a certificate; its content is not shown",
+                            index + 1,
+                            shape.describe()
+                        ),
+                        KEY_HINT,
                     );
-                    err.0
-                })
+                    return Err("a private key, not a certificate".to_owned());
+                }
+                findings.certificate_malformed(
+                    index,
+                    None,
+                    &format_args!("certificate {index}"),
+                    &err,
+                    None,
+                );
+                Err(err.0)
             })
             .collect(),
     )
 }
 
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    // Every input is searched this way on every validation: look for the first byte
+    // with a plain scan and compare only there, not at every position.
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let mut at = 0;
+    while let Some(p) = find_byte(&haystack[at..], first) {
+        let start = at + p;
+        if haystack[start + 1..].starts_with(rest) {
+            return true;
+        }
+        at = start + 1;
+    }
+    false
+}
+
+/// The first position of `byte`: 32 bytes at a time (a test the compiler vectorises),
+/// then the one chunk that holds it byte by byte.
+pub(crate) fn find_byte(haystack: &[u8], byte: u8) -> Option<usize> {
+    let mut at = 0;
+    while at + 32 <= haystack.len()
+        && !haystack[at..at + 32]
+            .iter()
+            .fold(false, |any, &b| any | (b == byte))
+    {
+        at += 32;
+    }
+    haystack[at..]
+        .iter()
+        .position(|&b| b == byte)
+        .map(|p| at + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contains_agrees_with_a_window_search() {
+        let mut x = 7u64;
+        let hay: Vec<u8> = (0..3000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                b"-\\nBEGIN"[(x >> 40) as usize % 8]
+            })
+            .collect();
+        for needle in [
+            &b"-----\\n"[..],
+            b"--",
+            b"BEGIN",
+            b"\\n-",
+            b"Z",
+            b"-",
+            b"NGEB",
+        ] {
+            for end in [0, 1, 31, 32, 33, 64, 100, 1000, 3000] {
+                let naive = hay[..end].windows(needle.len()).any(|w| w == needle);
+                assert_eq!(
+                    contains(&hay[..end], needle),
+                    naive,
+                    "{needle:?} in {end} bytes"
+                );
+            }
+        }
+        assert_eq!(find_byte(&hay, b'Z'), None);
+        assert_eq!(
+            find_byte(b"0123456789abcdef0123456789abcdefX", b'X'),
+            Some(32)
+        );
+    }
 }

@@ -10,12 +10,10 @@ use crate::chain::Chain;
 use crate::code::Code;
 use crate::findings::Findings;
 use crate::input::Slot;
+use crate::policy::usage::Usage;
 use crate::signature;
 use crate::time::Timestamp;
 use crate::trust::TrustStore;
-
-/// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), content octets.
-const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
 
 /// Codes whose presence already explains a webpki `UnknownIssuer`.
 const EXPLAINS_UNKNOWN_ISSUER: &[Code] = &[
@@ -25,22 +23,27 @@ const EXPLAINS_UNKNOWN_ISSUER: &[Code] = &[
     Code::SignatureInvalid,
     Code::SignatureUnsupportedAlgorithm,
     Code::SignatureWeakAlgorithm,
+    Code::PemMalformed,
+    Code::CertificateMalformed,
 ];
 
 /// Runs webpki over the assembled chain and records what it rejects that chainvet's own
-/// checks did not already report.
+/// checks did not already report. Returns whether webpki verified a path to an anchor
+/// of the configured trust store (never true without one).
 pub(crate) fn run(
     slots: &[Slot],
     chain: &Chain,
     trust: &TrustStore,
     at: Timestamp,
     findings: &mut Findings<'_>,
-) {
+) -> bool {
     let cert = |i: usize| slots[i].as_ref().ok();
-    let Some(leaf) = chain.leaf else { return };
-    let Some(leaf_cert) = cert(leaf) else { return };
+    let Some(leaf) = chain.leaf else { return false };
+    let Some(leaf_cert) = cert(leaf) else {
+        return false;
+    };
     if chain.path.len() < 2 && trust.is_empty() {
-        return; // nothing to anchor on: a lone certificate is reported by the chain checks
+        return false; // nothing to anchor on: a lone certificate is reported by the chain checks
     }
 
     let leaf_der = CertificateDer::from(leaf_cert.der());
@@ -48,7 +51,7 @@ pub(crate) fn run(
         Ok(ee) => ee,
         Err(e) => {
             report(e, Some(leaf), findings);
-            return;
+            return false;
         }
     };
 
@@ -73,7 +76,7 @@ pub(crate) fn run(
         .filter_map(|d| webpki::anchor_from_trusted_cert(d).ok())
         .collect();
     if anchors.is_empty() {
-        return;
+        return false;
     }
     let intermediates: Vec<CertificateDer<'_>> = chain
         .path
@@ -88,7 +91,7 @@ pub(crate) fn run(
     // included, so "required" would reject CAs without an EKU extension. The leaf's
     // mandatory clientAuth is chainvet's own profile check (policy
     // `require_client_auth_eku`); webpki enforces "if present, must include".
-    let usage = KeyUsage::required_if_present(CLIENT_AUTH);
+    let usage = KeyUsage::required_if_present(Usage::ClientAuth.eku_der());
     let time = UnixTime::since_unix_epoch(core::time::Duration::from_secs(at.unix_seconds_u64()));
     if let Err(e) = ee.verify_for_usage(
         signature::webpki_algorithms(),
@@ -100,7 +103,9 @@ pub(crate) fn run(
         None,
     ) {
         report(e, None, findings);
+        return false;
     }
+    !trust.is_empty()
 }
 
 /// Records what webpki rejected as a finding, unless a finding of the same code (or, for
@@ -168,11 +173,10 @@ pub(crate) fn report(
             }
             // The leaf passed chainvet's own EKU check, so an issuer's EKU excludes the
             // usage: that CA may not issue such certificates.
-            // id-kp-serverAuth is 1.3.6.1.5.5.7.3.1 (trust-store mode's server usage).
             let server = context
                 .required
                 .oid_values()
-                .eq([1, 3, 6, 1, 5, 5, 7, 3, 1]);
+                .eq(Usage::ServerAuth.eku().arcs().map(|arc| arc as usize));
             (
                 Code::ChainPathInvalid,
                 if server {
@@ -249,14 +253,11 @@ pub(crate) fn report(
         Code::ChainNameConstraintsViolated => {
             "The leaf's names are outside what the issuing CA may certify: ask your CA to re-issue it with permitted names."
         }
-        Code::CertificateUnsupportedCriticalExtension => {
-            "Have the certificate re-issued without the unsupported critical extension."
+        Code::CertificateUnsupportedCriticalExtension | Code::ChainBudgetExceeded => {
+            code.default_hint().unwrap_or_default()
         }
         Code::CertificateMalformed => {
             "Export the certificates again from their source; one is not valid DER."
-        }
-        Code::ChainBudgetExceeded => {
-            "Send only the leaf and the intermediates of its own chain; a pool of many same-named CA certificates looks like an attack."
         }
         Code::RevocationRevoked => {
             "The CA revoked this certificate: request a new one and stop using the revoked key."

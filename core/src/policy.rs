@@ -6,11 +6,22 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Curve, KeyAlgorithm};
-use crate::checks::Conformance;
-use crate::checks::SubjectPolicy;
 use crate::code::Code;
 use crate::report::Severity;
-use crate::revocation::RevocationPolicy;
+
+pub mod conformance;
+pub mod destination;
+mod path_validation;
+pub mod revocation;
+pub mod subject;
+pub mod usage;
+
+use conformance::Conformance;
+use destination::Destinations;
+use revocation::{RevocationPolicy, Scope};
+use subject::SubjectPolicy;
+
+pub use path_validation::{Engine, PathValidation, PolicyInputs};
 
 /// What to do with findings of one code, overriding its default severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +81,13 @@ pub struct Policy {
     /// (`leaf.client_auth_missing`). Default true. When false, a leaf without the
     /// extension passes, but one whose EKU excludes clientAuth still fails.
     pub require_client_auth_eku: bool,
+    /// When the leaf is validated for TLS client authentication (bundle mode, and
+    /// trust-store mode with `Usage::ClientAuth`), a keyUsage extension, if present, must
+    /// assert digitalSignature or keyAgreement (`leaf.key_usage_unsuitable`): the client
+    /// signs the handshake's CertificateVerify with the key (RFC 8446 4.4.3), or agrees
+    /// keys with it (static (EC)DH). Default true; false in `rfc5280()` and `cabf()`,
+    /// which judge paths, not TLS usage.
+    pub require_tls_client_key_usage: bool,
     /// A PEM file of trusted root certificates. When set, the chain must end at one of
     /// them (`root.not_trusted`). A relative path is resolved against the policy file.
     pub trust_store: Option<PathBuf>,
@@ -86,6 +104,11 @@ pub struct Policy {
     /// Default: everything off.
     #[serde(default)]
     pub subject: SubjectPolicy,
+    /// Trust-store mode's path validation engine and the RFC 5280 certificate-policy
+    /// inputs, the `[path_validation]` table. Default: chainvet's own RFC 5280 engine,
+    /// any policy.
+    #[serde(default)]
+    pub path_validation: PathValidation,
 }
 
 /// One MiB, the default input limit.
@@ -116,11 +139,13 @@ impl Policy {
                 KeyAlgorithm::Ed25519,
             ],
             require_client_auth_eku: true,
+            require_tls_client_key_usage: true,
             trust_store: None,
             revocation: RevocationPolicy::default(),
             severity: BTreeMap::new(),
             conformance: Conformance::default(),
             subject: SubjectPolicy::default(),
+            path_validation: PathValidation::default(),
         }
     }
 
@@ -129,13 +154,16 @@ impl Policy {
     /// certificate-profile rules on (`[conformance] rfc5280`), and the key floor kept
     /// (RSA >= 2048, NIST curves, no SHA-1). Where RFC 5280 and the CA/B Forum rules
     /// disagree this profile takes RFC 5280's side (a leaf without EKU passes; name
-    /// constraints must be critical); `Policy::cabf()` takes the other. A CA certificate
-    /// as leaf is rejected in every profile, as rustls-webpki does.
+    /// constraints must be critical); `Policy::cabf()` takes the other. Paths are
+    /// validated by chainvet's own RFC 5280 engine (`[path_validation]`), and, as RFC
+    /// 5280 makes no rule about the target's cA flag, a CA certificate as the target
+    /// passes (`leaf.is_ca` is off); the other profiles keep rejecting it.
     pub fn rfc5280() -> Policy {
         Policy {
             leaf_min_lifetime_days: 0,
             renewal_window_days: 0,
             require_client_auth_eku: false,
+            require_tls_client_key_usage: false,
             // RFC 5280 sets no limit; 64 bounds the work and fits every pool in
             // x509-limbo and BetterTLS (35 intermediates).
             max_certificates: 64,
@@ -145,9 +173,16 @@ impl Policy {
             },
             // RFC 5280 6.3: revocation of every certificate of the path.
             revocation: RevocationPolicy {
-                scope: crate::revocation::Scope::Chain,
+                scope: Scope::Chain,
                 ..RevocationPolicy::default()
             },
+            // chainvet's own RFC 5280 engine decides trust-store mode (x509-limbo: 6811
+            // of 6812 against rustls-webpki's 6805; docs/path-validation.md).
+            path_validation: PathValidation {
+                engine: Engine::Chainvet,
+                ..PathValidation::default()
+            },
+            severity: BTreeMap::from([(Code::LeafIsCa, Level::Off)]),
             ..Policy::mtls_client()
         }
     }
@@ -163,18 +198,49 @@ impl Policy {
                 rfc5280: true,
                 cabf: true,
             },
+            // The Web PKI profile keeps rustls-webpki as its engine, and refuses a CA
+            // certificate as the target.
+            path_validation: PathValidation {
+                engine: Engine::Webpki,
+                ..PathValidation::default()
+            },
+            severity: BTreeMap::new(),
             ..Policy::rfc5280()
         }
     }
 
     /// Parses a policy from TOML. Missing keys take their defaults.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        toml::from_str(text).map_err(|e| PolicyError(format!("invalid policy TOML: {e}")))
+        use crate::load_error::{field_of, from_toml};
+        let located = |e: &toml::de::Error, field| {
+            from_toml(text, e, field).prefixed("invalid policy TOML: ")
+        };
+        let de = toml::de::Deserializer::parse(text).map_err(|e| located(&e, None))?;
+        serde_path_to_error::deserialize(de)
+            .map_err(|e| located(e.inner(), field_of(e.path())))
+            .and_then(Policy::checked)
     }
 
     /// Parses a policy from JSON. Missing keys take their defaults.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        serde_json::from_str(text).map_err(|e| PolicyError(format!("invalid policy JSON: {e}")))
+        use crate::load_error::{field_of, from_json};
+        let located =
+            |e: &serde_json::Error, field| from_json(e, field).prefixed("invalid policy JSON: ");
+        let mut de = serde_json::Deserializer::from_str(text);
+        let policy: Policy = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| located(e.inner(), field_of(e.path())))?;
+        de.end().map_err(|e| located(&e, None))?;
+        policy.checked()
+    }
+
+    /// Refuses values serde accepts but chainvet cannot use (an `allow_destinations`
+    /// entry that is neither a host, an address nor a CIDR block).
+    fn checked(self) -> Result<Policy, PolicyError> {
+        Destinations::from_policy(&self.revocation).map_err(|e| {
+            PolicyError::new(format!("invalid policy: {e}"))
+                .in_field("revocation.allow_destinations")
+        })?;
+        Ok(self)
     }
 
     /// Parses TOML or JSON, telling them apart by the first non-blank character.
@@ -189,10 +255,9 @@ impl Policy {
     /// Loads a policy file (TOML, or JSON if it starts with `{`), resolving a relative
     /// `trust_store` against the file's directory.
     pub fn from_file(path: &std::path::Path) -> Result<Policy, PolicyError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PolicyError(format!("cannot read policy {}: {e}", path.display())))?;
-        let mut policy = Policy::from_text(&text)
-            .map_err(|e| PolicyError(format!("{}: {}", path.display(), e.0)))?;
+        let text = crate::read::text_file(path, crate::read::MAX_POLICY_BYTES, "policy")
+            .map_err(|e| PolicyError::new(e).in_file(path))?;
+        let mut policy = Policy::from_text(&text).map_err(|e| e.in_file(path))?;
         if let (Some(store), Some(dir)) = (&policy.trust_store, path.parent())
             && store.is_relative()
         {
@@ -215,17 +280,9 @@ impl Policy {
     }
 }
 
-/// A policy that cannot be loaded, with what is wrong and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError(pub String);
-
-impl core::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for PolicyError {}
+/// A policy that cannot be loaded, with what is wrong and where (file, line, column,
+/// field). The error every loader gives (`LoadError`).
+pub type PolicyError = crate::load_error::LoadError;
 
 #[cfg(test)]
 mod tests {
@@ -243,10 +300,11 @@ mod tests {
         assert_eq!(p.rsa_min_bits, 2048);
 
         let err = Policy::from_toml("rsa_min_bit = 1024").unwrap_err();
-        assert!(err.0.contains("rsa_min_bit"), "{err}");
-        assert!(err.0.contains("line 1"), "{err}");
+        assert!(err.message.contains("rsa_min_bit"), "{err}");
+        assert_eq!((err.line, err.column), (Some(1), Some(1)), "{err}");
         let err = Policy::from_toml("[severity]\n\"chain.nope\" = \"off\"").unwrap_err();
-        assert!(err.0.contains("chain.nope"), "{err}");
+        assert!(err.message.contains("chain.nope"), "{err}");
+        assert_eq!(err.line, Some(2), "{err}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::binding::{Binding, BindingMode, Registration, parse_sha256_hex};
+use crate::load_error::{self, LoadError, field_of};
 
 /// The clients of a registry file, each with its `Binding`, built once on load.
 #[derive(Debug, Clone, Default)]
@@ -36,51 +37,9 @@ pub struct Registry {
     clients: BTreeMap<String, Arc<Binding>>,
 }
 
-/// A registry that cannot be loaded: what is wrong and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegistryError {
-    /// The registry file, when loaded from one.
-    pub file: Option<PathBuf>,
-    /// 1-based line of the offending value.
-    pub line: Option<usize>,
-    /// 1-based column.
-    pub column: Option<usize>,
-    /// The field path, e.g. `clients.acme.certificates[1]`.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for RegistryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(file) = &self.file {
-            write!(f, "{}: ", file.display())?;
-        }
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: ")?,
-            (Some(l), None) => write!(f, "line {l}: ")?,
-            _ => {}
-        }
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RegistryError {}
-
-impl RegistryError {
-    fn plain(message: String) -> RegistryError {
-        RegistryError {
-            file: None,
-            line: None,
-            column: None,
-            field: None,
-            message,
-        }
-    }
-}
+/// A registry that cannot be loaded: what is wrong and where (file, line, column,
+/// field). The error every loader gives (`LoadError`).
+pub type RegistryError = LoadError;
 
 thread_local! {
     // The directory registered certificate paths are relative to, while a registry is
@@ -116,12 +75,19 @@ impl<'de> Deserialize<'de> for CertificateFile {
                 Some(dir) => dir.join(name),
                 None => PathBuf::from(name),
             });
-            let mut bytes = std::fs::read(&path).map_err(|e| {
+            let limit = crate::policy::DEFAULT_MAX_INPUT_BYTES;
+            let mut bytes = crate::read::file(&path, limit).map_err(|e| {
                 format!(
                     "cannot read certificate file `{name}` ({}): {e}",
                     path.display()
                 )
             })?;
+            if bytes.len() > limit {
+                bytes.fill(0);
+                return Err(format!(
+                    "certificate file `{name}` is larger than {limit} bytes"
+                ));
+            }
             let registration = Registration::from_bytes(&bytes);
             // The file may have held a private key (which is refused): do not leave it
             // in freed memory.
@@ -259,35 +225,23 @@ impl<'de> Deserialize<'de> for Clients {
     }
 }
 
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
-    let s = path.to_string();
-    (s != "." && !s.is_empty()).then_some(s)
-}
-
 impl Registry {
     /// Loads a registry file: TOML, or JSON if it starts with `{`. Certificate paths
     /// are relative to the file's directory.
     pub fn from_file(path: &Path) -> Result<Registry, RegistryError> {
-        let text = std::fs::read_to_string(path).map_err(|e| RegistryError {
-            file: Some(path.to_path_buf()),
-            ..RegistryError::plain(format!("cannot read the registry: {e}"))
-        })?;
+        let limit = crate::read::MAX_REGISTRY_BYTES;
+        let read = crate::read::file(path, limit).and_then(|bytes| {
+            if bytes.len() > limit {
+                return Err(std::io::Error::other(format!(
+                    "it is larger than {limit} bytes"
+                )));
+            }
+            String::from_utf8(bytes).map_err(|_| std::io::Error::other("it is not UTF-8 text"))
+        });
+        let text = read
+            .map_err(|e| LoadError::new(format!("cannot read the registry: {e}")).in_file(path))?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        Registry::from_text(&text, dir).map_err(|e| RegistryError {
-            file: Some(path.to_path_buf()),
-            ..e
-        })
+        Registry::from_text(&text, dir).map_err(|e| e.in_file(path))
     }
 
     /// Parses TOML or JSON (told apart by the first non-blank character), resolving
@@ -303,22 +257,7 @@ impl Registry {
     /// Parses a TOML registry.
     pub fn from_toml(text: &str, base_dir: &Path) -> Result<Registry, RegistryError> {
         let _dir = BaseDir::set(base_dir);
-        let located = |e: &toml::de::Error, field: Option<String>| {
-            let (line, column) = match e.span() {
-                Some(span) => {
-                    let (l, c) = position(text, span.start);
-                    (Some(l), Some(c))
-                }
-                None => (None, None),
-            };
-            RegistryError {
-                file: None,
-                line,
-                column,
-                field,
-                message: e.message().to_owned(),
-            }
-        };
+        let located = |e: &toml::de::Error, field| load_error::from_toml(text, e, field);
         let de = toml::de::Deserializer::parse(text).map_err(|e| located(&e, None))?;
         let raw: RawRegistry = serde_path_to_error::deserialize(de)
             .map_err(|e| located(e.inner(), field_of(e.path())))?;
@@ -328,18 +267,7 @@ impl Registry {
     /// Parses a JSON registry.
     pub fn from_json(text: &str, base_dir: &Path) -> Result<Registry, RegistryError> {
         let _dir = BaseDir::set(base_dir);
-        let located = |e: &serde_json::Error, field: Option<String>| {
-            let full = e.to_string();
-            let suffix = format!(" at line {} column {}", e.line(), e.column());
-            let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-            RegistryError {
-                file: None,
-                line: (e.line() > 0).then_some(e.line()),
-                column: (e.line() > 0).then_some(e.column()),
-                field,
-                message,
-            }
-        };
+        let located = |e: &serde_json::Error, field| load_error::from_json(e, field);
         let mut de = serde_json::Deserializer::from_str(text);
         let raw: RawRegistry = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| located(e.inner(), field_of(e.path())))?;
@@ -394,33 +322,5 @@ impl Registry {
     /// Whether there are no clients.
     pub fn is_empty(&self) -> bool {
         self.clients.is_empty()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_are_one_based() {
-        let text = "a\nbc\ndéf";
-        assert_eq!(position(text, 0), (1, 1));
-        assert_eq!(position(text, 3), (2, 2));
-        assert_eq!(position(text, text.find('f').unwrap()), (3, 3));
-    }
-
-    #[test]
-    fn display_names_file_line_and_field() {
-        let e = RegistryError {
-            file: Some("reg.toml".into()),
-            line: Some(4),
-            column: Some(11),
-            field: Some("clients.acme.sha256[0]".into()),
-            message: "bad".into(),
-        };
-        assert_eq!(
-            e.to_string(),
-            "reg.toml: line 4, column 11: clients.acme.sha256[0]: bad"
-        );
     }
 }

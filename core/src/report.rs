@@ -5,36 +5,11 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
-use crate::revocation::RevocationInfo;
 
-/// How serious a finding is. A report is accepted iff it has no `Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; changes nothing.
-    Info,
-    /// Should be fixed; does not reject.
-    Warning,
-    /// Rejects the bundle.
-    Error,
-}
+pub mod revocation;
 
-impl Severity {
-    /// `error`, `warning` or `info`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::code::Severity;
+pub use revocation::RevocationInfo;
 
 /// One problem (or remark) about the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +26,11 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// Operator-facing detail the uploader should not see (e.g. why a responder could
+    /// not be reached: connection refused, HTTP status, a refused destination).
+    /// Serialized only when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl fmt::Display for Finding {
@@ -102,6 +82,37 @@ pub struct CertificateInfo {
     pub signature_algorithm: String,
     /// Self-issued and verifies with its own key.
     pub self_signed: bool,
+    /// Subject alternative names; omitted from JSON when there are none.
+    #[serde(default, skip_serializing_if = "SubjectAltNames::is_empty")]
+    pub san: SubjectAltNames,
+    /// SHA-256 of the SubjectPublicKeyInfo (tag and length included), lowercase hex:
+    /// what a public-key pin compares.
+    #[serde(default)]
+    pub spki_sha256: String,
+}
+
+/// The subjectAltName entries of a certificate, by kind, in certificate order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SubjectAltNames {
+    /// dNSName entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dns: Vec<String>,
+    /// iPAddress entries as text (IPv4 dotted, IPv6 RFC 5952; other lengths as hex).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ip: Vec<String>,
+    /// rfc822Name entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email: Vec<String>,
+    /// uniformResourceIdentifier entries (SPIFFE IDs are `spiffe://` URIs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uri: Vec<String>,
+}
+
+impl SubjectAltNames {
+    /// No entry of any kind.
+    pub fn is_empty(&self) -> bool {
+        self.dns.is_empty() && self.ip.is_empty() && self.email.is_empty() && self.uri.is_empty()
+    }
 }
 
 /// The chain the validator assembled from the bundle.
@@ -132,6 +143,16 @@ pub struct Report {
     /// when revocation checking is off).
     #[serde(default)]
     pub revocation: Vec<RevocationInfo>,
+    /// Trust-store mode with chainvet's RFC 5280 engine, on an accepted path: the
+    /// certificate policies the path is valid for, dotted OIDs (`2.5.29.32.0` is
+    /// anyPolicy), i.e. the valid_policy_tree after RFC 5280 6.1.5 (g) (the
+    /// authorities-constrained policy set intersected with the user-initial-policy-set;
+    /// with the default {anyPolicy} the two are the same). Empty when the tree is NULL
+    /// (no policy common to the path, which is valid unless an explicit policy was
+    /// required). `None` (absent from JSON) otherwise: bundle mode, the rustls-webpki
+    /// engine, or no path accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_policies: Option<Vec<String>>,
 }
 
 impl Report {
@@ -152,7 +173,7 @@ impl Report {
             .filter(|f| f.severity == Severity::Error)
     }
 
-    /// The report as pretty JSON, in the shape documented in the README.
+    /// The report as pretty JSON, in the shape documented in `docs/cli.md`.
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain strings, numbers and enums cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()

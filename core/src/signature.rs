@@ -188,7 +188,7 @@ pub struct SignerKey<'a> {
 impl<'a> SignerKey<'a> {
     /// Splits a DER SubjectPublicKeyInfo (tag and length included).
     pub fn from_spki(spki: &'a [u8]) -> Result<SignerKey<'a>, der::Error> {
-        let parts = crate::certificate::raw::split_spki(spki)?;
+        let parts = crate::der::split_spki(spki)?;
         Ok(SignerKey {
             algorithm: parts.algorithm,
             key: parts.public_key,

@@ -100,6 +100,13 @@ impl Window {
         }
     }
 
+    /// Keeps only the times both windows hold for (a result built from two parts holds
+    /// where both do).
+    pub(crate) fn narrow_to(&mut self, other: Window) {
+        self.lo = self.lo.max(other.lo);
+        self.hi = self.hi.min(other.hi);
+    }
+
     /// Records that a result depended on the exact time.
     pub(crate) fn pin(&mut self, at: Timestamp) {
         self.lo = self.lo.max(at.0);
@@ -129,6 +136,12 @@ mod tests {
         assert_eq!((w.lo, w.hi), (50, 199));
         assert!(w.contains(Timestamp(50)) && w.contains(Timestamp(199)));
         assert!(!w.contains(Timestamp(49)) && !w.contains(Timestamp(200)));
+
+        let mut other = Window::ALWAYS;
+        other.split_at(Timestamp(100), 120);
+        let mut both = w;
+        both.narrow_to(other);
+        assert_eq!((both.lo, both.hi), (50, 119));
 
         let at = Timestamp(150);
         w.pin(at);

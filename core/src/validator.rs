@@ -5,24 +5,32 @@
 //! store and, within a computed `Window`, the validation time; it is cached per input, so
 //! a chain seen before costs a hash, a comparison and a copy of the report. The
 //! *completion* runs on every call and holds whatever depends on per-call `Options`.
+//!
+//! Bundle mode lives in `bundle`, trust-store mode in `presented` (public as
+//! `chainvet::presented`), and the report both build in `report`; this file holds the
+//! validator itself, its caches, `Options`, and binding outside a validation.
 
 use std::sync::Arc;
 
+mod bundle;
+pub mod presented;
+mod report;
+
+use crate::binding::{self, Binding, BindingOutcome};
 use crate::cache::BytesCache;
 pub use crate::cache::CacheLimit;
-use crate::certificate::Certificate;
-use crate::chain::{self, Chain};
-use crate::checks;
-use crate::code::Code;
+use crate::certificate::cache::ParsedCertificates;
+use crate::certificate::{self, Certificate};
 use crate::findings::Findings;
-use crate::input::{self, Slot};
-use crate::path_validation;
+use crate::input::Slot;
 use crate::policy::{Policy, PolicyError};
-use crate::report::{CertificateInfo, ChainSummary, Finding, Report, Severity};
 use crate::revocation;
 use crate::signature::{self, cache::SignatureCache};
 use crate::time::{Timestamp, Window};
 use crate::trust::TrustStore;
+pub(crate) use bundle::Analysis;
+use bundle::Base;
+use presented::PresentedAnalysis;
 
 /// Vets certificate bundles against one policy. Cheap to share: `Send + Sync`; clones
 /// share its caches (verified signatures and analyses of inputs seen before, which only
@@ -41,7 +49,8 @@ pub struct Validator {
 pub struct CacheLimits {
     /// Verified signatures (about 1.5 KB each for RSA-2048 links).
     pub signatures: CacheLimit,
-    /// Analyses of inputs seen before (about 10-20 KB each for a 3-certificate bundle).
+    /// Analyses of inputs seen before (about 10-20 KB each for a 3-certificate bundle),
+    /// for each mode: bundle mode and trust-store mode each keep up to this much.
     pub analyses: CacheLimit,
 }
 
@@ -74,7 +83,7 @@ impl Default for CacheLimits {
 pub struct CacheUsage {
     /// (entries, bytes) of verified signatures.
     pub signatures: (usize, usize),
-    /// (entries, bytes) of cached analyses.
+    /// (entries, bytes) of cached analyses, both modes together.
     pub analyses: (usize, usize),
 }
 
@@ -84,6 +93,12 @@ struct Caches {
     limits: CacheLimits,
     signatures: Arc<SignatureCache>,
     analyses: BytesCache<Arc<Base>>,
+    /// Trust-store mode's analyses, keyed by the presented certificates and the options
+    /// that decide the verdict.
+    presented: BytesCache<Arc<PresentedAnalysis>>,
+    /// CA certificates parsed before (their report text rendered), by DER, in both
+    /// modes (`certificate::cache`). A quarter of the analyses' limits.
+    certificates: Arc<ParsedCertificates>,
     /// The trust anchors' notBefore and notAfter + 1, sorted: the times at which a check
     /// of an anchor's validity could change its outcome.
     anchor_boundaries: Vec<i64>,
@@ -94,6 +109,7 @@ impl core::fmt::Debug for Caches {
         f.debug_struct("Caches")
             .field("signatures", &self.signatures)
             .field("analyses", &self.analyses)
+            .field("presented", &self.presented)
             .finish_non_exhaustive()
     }
 }
@@ -110,6 +126,11 @@ impl Caches {
             limits,
             signatures: Arc::new(SignatureCache::new(limits.signatures)),
             analyses: BytesCache::new(limits.analyses),
+            presented: BytesCache::new(limits.analyses),
+            certificates: Arc::new(ParsedCertificates::new(CacheLimit {
+                entries: limits.analyses.entries / 4,
+                bytes: limits.analyses.bytes / 4,
+            })),
             anchor_boundaries,
         })
     }
@@ -124,7 +145,7 @@ pub struct Options {
     pub at: Option<Timestamp>,
     /// The client's registrations: when set, the leaf must match one of them
     /// (`binding.*`). An `Arc` so a gateway shares one `Binding` across requests.
-    pub binding: Option<Arc<crate::binding::Binding>>,
+    pub binding: Option<Arc<Binding>>,
     /// DER OCSP responses stapled in the TLS handshake (status_request). Evaluated like
     /// fetched ones and matched to certificates by CertID; reported as `stapled`.
     pub stapled_ocsp: Vec<Vec<u8>>,
@@ -135,6 +156,10 @@ pub struct Options {
     /// CRLs (DER or PEM) the caller obtained itself; each applies to the certificates
     /// its issuer issued.
     pub crls: Vec<Vec<u8>>,
+    /// CRLs parsed once (`revocation::Crl::from_bytes`) and shared by many validations,
+    /// so a large CRL is not parsed again per call; used like `crls` (after them) and
+    /// held to the same `max_crl_bytes` cap.
+    pub parsed_crls: Vec<Arc<revocation::Crl>>,
     /// Never contact a responder or distribution point: only stapled and supplied data
     /// and the cache are used.
     pub offline: bool,
@@ -154,7 +179,7 @@ impl Options {
     }
 
     /// These options, also checking the leaf against a client's registrations.
-    pub fn with_binding(mut self, binding: Arc<crate::binding::Binding>) -> Options {
+    pub fn with_binding(mut self, binding: Arc<Binding>) -> Options {
         self.binding = Some(binding);
         self
     }
@@ -162,43 +187,17 @@ impl Options {
     fn time(&self) -> Timestamp {
         self.at.unwrap_or_else(Timestamp::now)
     }
-}
 
-/// Everything one validation found, before it is turned into a `Report`.
-pub(crate) struct Analysis {
-    pub(crate) slots: Vec<Slot>,
-    pub(crate) chain: Chain,
-    pub(crate) report: Report,
-}
-
-/// The cacheable part of a validation: a function of the input, the policy and the trust
-/// store, the same for every validation time inside `window`. It never sees `Options`.
-struct Base {
-    slots: Vec<Slot>,
-    chain: Chain,
-    /// Whether the chain was analysed (there were certificates, not too many): the
-    /// per-call checks run only then.
-    checked: bool,
-    findings: Vec<Finding>,
-    certificates: Vec<CertificateInfo>,
-    summary: ChainSummary,
-    window: Window,
-}
-
-impl Base {
-    /// Roughly the heap bytes it holds, for the cache's byte limit.
-    fn heap_bytes(&self) -> usize {
-        let certs: usize = self
-            .slots
-            .iter()
-            .map(|s| s.as_ref().map_or(64, |c| 3 * c.der().len() + 512))
-            .sum();
-        let findings: usize = self
-            .findings
-            .iter()
-            .map(|f| f.message.len() + f.hint.len() + 64)
-            .sum();
-        certs + findings + self.certificates.len() * 640 + self.summary.leaf_reason.len()
+    /// What these options supply to the revocation step.
+    pub(crate) fn supplied(&self) -> revocation::Supplied<'_> {
+        revocation::Supplied {
+            stapled_ocsp: &self.stapled_ocsp,
+            ocsp_responses: &self.ocsp_responses,
+            crls: &self.crls,
+            parsed_crls: &self.parsed_crls,
+            offline: self.offline,
+            ocsp_nonce: self.ocsp_nonce,
+        }
     }
 }
 
@@ -211,6 +210,9 @@ impl Default for Validator {
 impl Validator {
     /// A validator for `policy`, loading its `trust_store` file if one is set.
     pub fn new(policy: Policy) -> Result<Validator, PolicyError> {
+        revocation::Destinations::from_policy(&policy.revocation).map_err(|e| {
+            PolicyError::new(e.to_string()).in_field("revocation.allow_destinations")
+        })?;
         let trust = match &policy.trust_store {
             Some(path) => TrustStore::from_file(path)?,
             None => TrustStore::empty(),
@@ -247,7 +249,11 @@ impl Validator {
     pub fn cache_usage(&self) -> CacheUsage {
         CacheUsage {
             signatures: self.caches.signatures.usage(),
-            analyses: self.caches.analyses.usage(),
+            analyses: {
+                let (bundle, presented) =
+                    (self.caches.analyses.usage(), self.caches.presented.usage());
+                (bundle.0 + presented.0, bundle.1 + presented.1)
+            },
         }
     }
 
@@ -255,6 +261,25 @@ impl Validator {
     pub fn clear_caches(&self) {
         self.caches.signatures.clear();
         self.caches.analyses.clear();
+        self.caches.presented.clear();
+        self.caches.certificates.clear();
+    }
+
+    /// Makes this validator's cache of parsed CA certificates the active one on this
+    /// thread until the guard drops.
+    pub(crate) fn enter_certificate_cache(&self) -> certificate::cache::Scope {
+        certificate::cache::enter(&self.caches.certificates)
+    }
+
+    /// Makes this validator's verified-signature cache the active one on this thread
+    /// until the guard drops.
+    pub(crate) fn enter_signature_cache(&self) -> signature::cache::Scope {
+        signature::cache::enter(&self.caches.signatures)
+    }
+
+    /// Trust-store mode's analyses.
+    pub(crate) fn presented_cache(&self) -> &BytesCache<Arc<PresentedAnalysis>> {
+        &self.caches.presented
     }
 
     /// The policy.
@@ -278,144 +303,11 @@ impl Validator {
         self.revocation.cache()
     }
 
-    /// Vets a PEM bundle now.
-    pub fn validate(&self, input: &[u8]) -> Report {
-        self.validate_with(input, &Options::default())
-    }
-
-    /// Vets a PEM bundle at the given time.
-    pub fn validate_at(&self, input: &[u8], at: Timestamp) -> Report {
-        self.validate_with(input, &Options::at(at))
-    }
-
-    /// Vets a PEM bundle with per-call options.
-    pub fn validate_with(&self, input: &[u8], options: &Options) -> Report {
-        let at = options.time();
-        let _active = signature::cache::enter(&self.caches.signatures);
-        let base = self.cached(&[b"pem", input], at, || {
-            let mut findings = Findings::new(&self.policy);
-            let slots = input::read_pem(input, &self.policy, &mut findings);
-            self.analyze(slots, at, findings)
-        });
-        self.complete(&base, options, at)
-    }
-
-    /// Vets a list of DER certificates, leaf first, as a TLS stack hands over the peer's
-    /// chain (e.g. OpenSSL's `SSL_get_peer_cert_chain`).
-    pub fn validate_der_at(&self, certificates: &[&[u8]], at: Timestamp) -> Report {
-        self.validate_der_with(certificates, &Options::at(at))
-    }
-
-    /// Vets a list of DER certificates, leaf first, with per-call options.
-    pub fn validate_der_with(&self, certificates: &[&[u8]], options: &Options) -> Report {
-        let at = options.time();
-        let _active = signature::cache::enter(&self.caches.signatures);
-        let mut key: Vec<&[u8]> = Vec::with_capacity(certificates.len() + 1);
-        key.push(b"der");
-        key.extend_from_slice(certificates);
-        let base = self.cached(&key, at, || {
-            let mut findings = Findings::new(&self.policy);
-            let slots = input::read_der_list(certificates, &self.policy, &mut findings);
-            self.analyze(slots, at, findings)
-        });
-        self.complete(&base, options, at)
-    }
-
-    /// Uncached, for callers that need the parsed certificates and chain (`fix`).
-    pub(crate) fn analyze_pem(&self, input: &[u8], options: &Options) -> Analysis {
-        let at = options.time();
-        let _active = signature::cache::enter(&self.caches.signatures);
-        let mut findings = Findings::new(&self.policy);
-        let slots = input::read_pem(input, &self.policy, &mut findings);
-        let base = self.analyze(slots, at, findings);
-        let report = self.complete(&base, options, at);
-        Analysis {
-            slots: base.slots,
-            chain: base.chain,
-            report,
-        }
-    }
-
-    /// The analysis cached under `key` if it holds at `at`, else a new one (cached when
-    /// it holds for more than this one instant).
-    fn cached(&self, key: &[&[u8]], at: Timestamp, analyze: impl FnOnce() -> Base) -> Arc<Base> {
-        let analyses = &self.caches.analyses;
-        if let Some(base) = analyses.get(key)
-            && base.window.contains(at)
-        {
-            return base;
-        }
-        let base = Arc::new(analyze());
-        if base.window.lo < base.window.hi {
-            analyses.insert(key, Arc::clone(&base), base.heap_bytes());
-        }
-        base
-    }
-
-    /// Everything that depends only on the input, the policy, the trust store and the
-    /// time (within the returned window). Nothing here may read `Options`: the result is
-    /// cached per input and reused across calls.
-    fn analyze(&self, slots: Option<Vec<Slot>>, at: Timestamp, mut findings: Findings<'_>) -> Base {
-        let slots = slots.unwrap_or_default();
-        let mut chain = Chain::default();
-        if slots.len() > self.policy.max_certificates {
-            findings.add(
-                Code::ChainTooLong,
-                None,
-                format!(
-                    "the bundle holds {}{} certificates; the policy allows at most {}",
-                    if slots.len() > self.policy.max_certificates + 1 {
-                        "more than "
-                    } else {
-                        ""
-                    },
-                    self.policy.max_certificates.min(slots.len()),
-                    self.policy.max_certificates
-                ),
-                "Send only the leaf, its intermediates and the root.",
-            );
-        } else if !slots.is_empty() {
-            chain = chain::analyze(&slots, &self.trust, &mut findings);
-            self.check_trust(&slots, &chain, &mut findings);
-            checks::run(&mut checks::Context {
-                slots: &slots,
-                chain: &chain,
-                policy: &self.policy,
-                at,
-                usage: crate::presented::Usage::ClientAuth,
-                findings: &mut findings,
-            });
-            path_validation::run(&slots, &chain, &self.trust, at, &mut findings);
-        }
-        let mut window = findings.window;
-        self.narrow_by_validity(&slots, at, &mut window);
-        let certificates = slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_ref().ok().map(|c| info(i, c, &chain)))
-            .collect();
-        let summary = ChainSummary {
-            leaf: chain.leaf,
-            leaf_reason: chain.leaf_reason.clone(),
-            path: chain.path.clone(),
-        };
-        let checked = !slots.is_empty() && slots.len() <= self.policy.max_certificates;
-        Base {
-            slots,
-            chain,
-            checked,
-            findings: findings.into_vec(),
-            certificates,
-            summary,
-            window,
-        }
-    }
-
     /// A backstop for time dependence the checks did not record themselves (rustls-webpki
     /// compares the time with every certificate's validity): the analysis holds only while
     /// no certificate's validity status changes, and not at all past the current instant
     /// when a certificate is outside its validity (messages then count days).
-    fn narrow_by_validity(&self, slots: &[Slot], at: Timestamp, window: &mut Window) {
+    pub(crate) fn narrow_by_validity(&self, slots: &[Slot], at: Timestamp, window: &mut Window) {
         for cert in slots.iter().filter_map(|s| s.as_ref().ok()) {
             if at < cert.not_before() || at > cert.not_after() {
                 window.pin(at);
@@ -433,86 +325,40 @@ impl Validator {
             window.split_at(at, above);
         }
     }
-
-    /// The per-call part: what depends on `Options` (binding to registrations,
-    /// revocation, which also depends on the exact time and the revocation cache), then
-    /// the report.
-    fn complete(&self, base: &Base, options: &Options, at: Timestamp) -> Report {
-        let mut findings = Findings::resume(&self.policy, base.findings.clone());
-        let mut revocation = Vec::new();
-        if base.checked {
-            let (slots, chain) = (&base.slots, &base.chain);
-            if let Some(binding) = &options.binding {
-                crate::binding::run_on_chain(slots, chain, binding, at, &mut findings);
-            }
-            revocation = revocation::run(
-                &self.revocation,
-                &self.policy.revocation,
-                &revocation::Inputs {
-                    slots,
-                    chain,
-                    trust: &self.trust,
-                    options,
-                    at,
-                },
-                &mut findings,
-            );
-        }
-        let findings = findings.into_vec();
-        Report {
-            accepted: !findings.iter().any(|f| f.severity == Severity::Error),
-            findings,
-            certificates: base.certificates.clone(),
-            chain: base.summary.clone(),
-            validated_at: at.to_rfc3339(),
-            revocation,
-        }
-    }
-
-    fn check_trust(&self, slots: &[Slot], chain: &Chain, findings: &mut Findings<'_>) {
-        if self.trust.is_empty() {
-            return;
-        }
-        let on_chain = chain.path.iter().chain(chain.above_gap.iter());
-        let mut top = None;
-        for &i in on_chain {
-            let Ok(c) = &slots[i] else { continue };
-            if self.trust.contains(c) || self.trust.find_issuer(c).is_some() {
-                return;
-            }
-            top = Some((i, c));
-        }
-        let Some((i, c)) = top else { return };
-        findings.add(
-            Code::RootNotTrusted,
-            Some(i),
-            format!(
-                "the chain ends at {}, which is not in the trust store and was not issued by a certificate in it",
-                c.describe(i)
-            ),
-            "Use a certificate from a CA this gateway trusts, or ask the operator to add your root to the trust store.",
-        );
-    }
 }
 
-pub(crate) fn info(index: usize, cert: &Certificate, chain: &Chain) -> CertificateInfo {
-    CertificateInfo {
-        index,
-        role: chain
-            .roles
-            .get(index)
-            .copied()
-            .unwrap_or(crate::report::Role::Unrelated),
-        subject: cert.subject_string(),
-        issuer: cert.issuer_string(),
-        serial: cert.serial_hex(),
-        not_before: cert.not_before().to_rfc3339(),
-        not_after: cert.not_after().to_rfc3339(),
-        sha256: cert.sha256_hex(),
-        key: cert.public_key().to_string(),
-        signature_algorithm: signature::algorithm_name(cert.signature_algorithm_id()),
-        self_signed: chain.self_signed.get(index).copied().unwrap_or_else(|| {
-            cert.is_self_issued() && signature::verify_issued_by(cert, cert).is_ok()
-        }),
+/// Binding to a client's registrations, outside a validation (`binding` holds the
+/// comparison; both modes also run it when their options carry a `Binding`).
+impl Validator {
+    /// Checks a presented leaf against a client's registrations at `at`, applying the
+    /// policy's severity overrides. Nothing registered is parsed again: call it per
+    /// request with a `Binding` built once.
+    pub fn check_binding(
+        &self,
+        presented_leaf: &Certificate,
+        binding: &Binding,
+        at: Timestamp,
+    ) -> BindingOutcome {
+        let mut findings = Findings::new(self.policy());
+        let matched = binding::check(presented_leaf, 0, binding, at, &mut findings);
+        binding::outcome(matched, findings)
+    }
+
+    /// [`Validator::check_binding`] for a DER leaf, as a TLS stack hands it over. An
+    /// unparsable leaf gives `certificate.malformed`.
+    pub fn check_binding_der(
+        &self,
+        presented_leaf_der: &[u8],
+        binding: &Binding,
+        at: Timestamp,
+    ) -> BindingOutcome {
+        match Certificate::from_der(presented_leaf_der.to_vec()) {
+            Ok(cert) => self.check_binding(&cert, binding, at),
+            Err(e) => {
+                let mut findings = Findings::new(self.policy());
+                findings.certificate_malformed(0, None, &"the presented leaf", &e, None);
+                binding::outcome(None, findings)
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Resource bounds against pathological input: each test drives one limit until it is hit.
-//! The limits and where they come from are listed in the README ("Resource bounds").
+//! The limits and where they come from are listed in `docs/resource-bounds.md`.
 
 use chainvet::{Code, Policy, PresentedOptions, Timestamp, TrustStore, Usage, Validator};
 use chainvet_testkit::rcgen::CustomExtension;

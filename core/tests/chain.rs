@@ -16,7 +16,11 @@ fn reversed_chain() {
     assert_eq!(r.chain.leaf, Some(2));
     assert_eq!(r.chain.path, vec![2, 1, 0]);
     let f = r.with_code(Code::ChainOrderReversed).next().unwrap();
-    assert!(f.hint.contains("2, 1, 0"), "{}", f.hint);
+    assert!(
+        f.hint.contains("certificates 3, 2, 1, counting from 1"),
+        "{}",
+        f.hint
+    );
     // A reversed two-certificate bundle (root missing) is still "reversed".
     let r = check(&chain.pem_in_order(&[1, 0]));
     assert_problems(&r, &[Code::ChainOrderReversed, Code::ChainRootMissing]);
@@ -29,9 +33,14 @@ fn wrong_order_gives_the_correct_order() {
     assert_problems(&r, &[Code::ChainOrderWrong]);
     assert_eq!(r.chain.path, vec![1, 0, 3, 2]);
     let f = r.with_code(Code::ChainOrderWrong).next().unwrap();
-    assert!(f.hint.contains("1, 0, 3, 2"), "{}", f.hint);
+    // Text counts positions from 1 and says so; `path` stays 0-based.
     assert!(
-        r.chain.leaf_reason.contains("certificate 1"),
+        f.hint.contains("certificates 2, 1, 4, 3, counting from 1"),
+        "{}",
+        f.hint
+    );
+    assert!(
+        r.chain.leaf_reason.contains("certificate 2"),
         "{}",
         r.chain.leaf_reason
     );
@@ -109,11 +118,13 @@ fn unrelated_certificates() {
         Some(3)
     );
     assert_eq!(r.chain.leaf, Some(0));
-    // Another complete chain appended: the leaf of the longer chain wins, others unrelated.
+    // Another client's leaf in front: the leaf of the longer chain is checked, and the
+    // two end-entity certificates are named as such (issue 17), not "unrelated".
     let input = format!("{}{}", other.certs[0].pem(), chain.pem());
     let r = check(&input);
     assert_eq!(r.chain.path.len(), 3, "{:#?}", r.chain);
-    assert_has(&r, Code::ChainUnrelatedCertificate);
+    assert_eq!(r.chain.leaf, Some(1));
+    assert_problems(&r, &[Code::ChainMultipleLeaves]);
 }
 
 #[test]

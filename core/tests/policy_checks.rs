@@ -259,7 +259,7 @@ fn trust_store_file_from_policy_relative_path() {
     assert_eq!(v.trust_store().anchors().len(), 1);
     std::fs::write(dir.join("policy.toml"), "trust_store = \"missing.pem\"\n").unwrap();
     let err = Validator::new(Policy::from_file(&dir.join("policy.toml")).unwrap()).unwrap_err();
-    assert!(err.0.contains("missing.pem"), "{err}");
+    assert!(err.to_string().contains("missing.pem"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -167,7 +167,7 @@ fn crls_revoke_and_bad_crls_reject() {
     let (this, next) = (date(2026, 5, 1), date(2026, 7, 1));
     let mut options = client();
 
-    options.crls = vec![crl(inter, &[&serial], this, next)];
+    options.base.crls = vec![crl(inter, &[&serial], this, next)];
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert!(!report.accepted);
     assert!(
@@ -176,12 +176,12 @@ fn crls_revoke_and_bad_crls_reject() {
         report.findings
     );
 
-    options.crls = vec![crl(inter, &[&[0x01, 0x02]], this, next)];
+    options.base.crls = vec![crl(inter, &[&[0x01, 0x02]], this, next)];
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert!(report.accepted, "{:#?}", report.findings);
 
     // Past its nextUpdate, the CRL no longer says anything.
-    options.crls = vec![crl(inter, &[], date(2026, 1, 1), date(2026, 2, 1))];
+    options.base.crls = vec![crl(inter, &[], date(2026, 1, 1), date(2026, 2, 1))];
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert!(
         report.has(Code::RevocationResponseInvalid),
@@ -189,7 +189,7 @@ fn crls_revoke_and_bad_crls_reject() {
         report.findings
     );
 
-    options.crls = vec![b"not a CRL".to_vec()];
+    options.base.crls = vec![b"not a CRL".to_vec()];
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert!(!report.accepted);
     assert!(report.has(Code::RevocationResponseInvalid));
@@ -289,8 +289,8 @@ fn a_revoked_intermediate_sends_path_building_to_another_path() {
         .serial_bytes()
         .to_vec();
     let mut options = client();
-    options.offline = true;
-    options.crls = vec![crl(&root_a, &[&serial], date(2026, 5, 1), date(2026, 7, 1))];
+    options.base.offline = true;
+    options.base.crls = vec![crl(&root_a, &[&serial], date(2026, 5, 1), date(2026, 7, 1))];
     let mut policy = Policy::default();
     policy.revocation.scope = chainvet::revocation::Scope::Chain;
 
@@ -326,7 +326,7 @@ fn a_crl_signed_without_crl_sign_is_refused() {
     let root = self_signed(ca_spec);
     let leaf = issue(Spec::leaf("Client").key(KeyKind::P256, 20), &root);
     let mut options = client();
-    options.crls = vec![crl(&signer, &[], date(2026, 5, 1), date(2026, 7, 1))];
+    options.base.crls = vec![crl(&signer, &[], date(2026, 5, 1), date(2026, 7, 1))];
     let report = validate(Policy::default(), &[&root], &leaf, &[], &options);
     assert!(!report.accepted);
     let f = report
@@ -350,17 +350,17 @@ fn binding_applies_to_the_presented_leaf() {
         Arc::new(Binding::new(vec![Registration::from_certificate(&cert)]).with_client("acme"))
     };
     let mut options = client();
-    options.binding = Some(registered(leaf));
+    options.base.binding = Some(registered(leaf));
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert!(report.accepted, "{:#?}", report.findings);
 
     // A valid chain whose leaf is not the registered certificate.
-    options.binding = Some(registered(&other));
+    options.base.binding = Some(registered(&other));
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert_eq!(codes(&report), vec![Code::BindingSerialMismatch]);
     assert_eq!(report.findings[0].certificate, Some(0));
 
-    options.binding = Some(Arc::new(Binding::new(Vec::new())));
+    options.base.binding = Some(Arc::new(Binding::new(Vec::new())));
     let report = validate(Policy::default(), &[root], leaf, &[inter], &options);
     assert_eq!(codes(&report), vec![Code::BindingNoRegisteredCertificate]);
 }

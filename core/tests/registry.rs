@@ -153,7 +153,7 @@ fn toml_errors_give_line_column_and_field() {
     assert_eq!(e.field.as_deref(), Some("clients.acme.certficates"), "{e}");
     assert!(
         e.to_string()
-            .contains("bad.toml: line 3, column 1: clients.acme.certficates: unknown field"),
+            .contains("bad.toml:3:1: clients.acme.certficates: unknown field"),
         "{e}"
     );
 

@@ -458,6 +458,26 @@ fn stapled_and_supplied_responses_decide_the_report() {
     ] {
         assert!(finding.message.contains(part), "{}", finding.message);
     }
+    // Said once, plainly (issue 17: not "OCSP stapled OCSP response (stapled)").
+    assert!(
+        finding
+            .message
+            .ends_with("according to the stapled OCSP response"),
+        "{}",
+        finding.message
+    );
+    let mut supplied = offline();
+    supplied.ocsp_responses = vec![pki.ocsp_response(&pki.revoked, &OcspOptions::default())];
+    let supplied_report = v.validate_with(pki.bundle(&pki.revoked).as_bytes(), &supplied);
+    let message = &supplied_report
+        .with_code(Code::RevocationRevoked)
+        .next()
+        .expect("revoked")
+        .message;
+    assert!(
+        message.ends_with("according to the supplied OCSP response"),
+        "{message}"
+    );
     let info = &report.revocation[0];
     assert_eq!(
         (info.certificate, info.status, info.source, info.method),
@@ -674,9 +694,9 @@ fn policy_toml_round_trips_the_revocation_table() {
     assert_eq!(p.revocation.max_ocsp_bytes, 64 * 1024);
     assert_eq!(Policy::from_toml(&p.to_toml()).expect("round trip"), p);
     let err = Policy::from_toml("[revocation]\nmode = \"strict\"\n").unwrap_err();
-    assert!(err.0.contains("strict"), "{err}");
+    assert!(err.to_string().contains("strict"), "{err}");
     let err = Policy::from_toml("[revocation]\ntimeout = 3\n").unwrap_err();
-    assert!(err.0.contains("timeout"), "{err}");
+    assert!(err.to_string().contains("timeout"), "{err}");
 }
 
 mod never_panics {

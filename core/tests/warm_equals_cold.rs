@@ -130,3 +130,171 @@ fn warm_reports_equal_cold_ones_with_a_long_renewal_window_and_overrides() {
     .expect("policy");
     assert!(check(policy) > 1_000);
 }
+
+/// Trust-store mode: the leaf and intermediates as a peer presents them (also shuffled,
+/// also with the root sent along), a trust store holding the chain's root and a stranger
+/// (or only the stranger), with and without a peer name, binding and a depth limit.
+fn check_presented(policy: Policy) -> usize {
+    use chainvet::{PeerName, PresentedOptions, TrustStore, Usage};
+    use std::sync::Arc;
+
+    let stranger = Chain::new(0, KeyKind::P256);
+    let stranger_root = stranger.ders().last().expect("root").clone();
+    let mut compared = 0;
+    for (name, input) in inputs() {
+        let Ok(store) = TrustStore::from_pem(&input) else {
+            continue;
+        };
+        let ders: Vec<Vec<u8>> = store.anchors().iter().map(|c| c.der().to_vec()).collect();
+        if ders.len() < 2 {
+            continue;
+        }
+        let root = ders.last().expect("root").clone();
+        for trusted in [
+            vec![root.clone(), stranger_root.clone()],
+            vec![stranger_root.clone()],
+        ] {
+            let store = TrustStore::from_certificates(
+                trusted
+                    .iter()
+                    .map(|d| chainvet::Certificate::from_der(d.clone()).expect("anchor"))
+                    .collect(),
+            );
+            let warm = Validator::with_trust_store(policy.clone(), store.clone());
+            let cold = Validator::with_trust_store(policy.clone(), store)
+                .with_cache_limits(CacheLimits::OFF);
+            let leaf = ders[0].as_slice();
+            let forward: Vec<&[u8]> = ders[1..ders.len() - 1].iter().map(Vec::as_slice).collect();
+            let mut shuffled: Vec<&[u8]> = ders[1..].iter().map(Vec::as_slice).collect();
+            shuffled.reverse();
+            let registered = chainvet::Certificate::from_der(ders[0].clone())
+                .map(|c| chainvet::Registration::from_certificate(&c));
+            for pool in [&forward, &shuffled] {
+                let first = cold.validate_presented(
+                    leaf,
+                    pool,
+                    &PresentedOptions::new(Timestamp(at()), Usage::ClientAuth),
+                );
+                let ts = times(&first, &policy);
+                for variant in 0..3 {
+                    for &t in ts.iter().chain(ts.iter().rev()) {
+                        let mut options = PresentedOptions::new(t, Usage::ClientAuth);
+                        match variant {
+                            0 => {}
+                            1 => {
+                                options.peer_names = vec![PeerName::Dns("client.example".into())];
+                                options.max_depth = Some(1);
+                                // Per-call RFC 5280 policy inputs are part of the key: a
+                                // verdict cached without them must not answer here.
+                                options.policy_inputs = Some(chainvet::PolicyInputs {
+                                    initial_explicit_policy: true,
+                                    ..chainvet::PolicyInputs::default()
+                                });
+                            }
+                            _ => {
+                                if let Ok(r) = &registered {
+                                    options.base.binding =
+                                        Some(Arc::new(chainvet::Binding::new(vec![r.clone()])));
+                                }
+                                options.usage = Usage::ServerAuth;
+                            }
+                        }
+                        assert_eq!(
+                            warm.validate_presented(leaf, pool, &options),
+                            cold.validate_presented(leaf, pool, &options),
+                            "{name} (trust-store mode, variant {variant}) at {}",
+                            t.to_rfc3339()
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+            assert_eq!(cold.cache_usage().analyses.0, 0);
+        }
+    }
+    compared
+}
+
+#[test]
+fn warm_reports_equal_cold_ones_in_trust_store_mode() {
+    // The default validates with chainvet's RFC 5280 engine; rustls-webpki stays
+    // available, and its caches must hold as well.
+    assert_eq!(
+        Policy::default().path_validation.engine,
+        chainvet::Engine::Chainvet
+    );
+    assert!(check_presented(Policy::default()) > 1_000);
+    let mut webpki = Policy::default();
+    webpki.path_validation.engine = chainvet::Engine::Webpki;
+    assert!(check_presented(webpki) > 1_000);
+    let policy = Policy::from_toml(
+        "renewal_window_days = 400\n[severity]\n\"validity.expired\" = \"warning\"\n",
+    )
+    .expect("policy");
+    assert!(check_presented(policy) > 1_000);
+}
+
+#[test]
+fn trust_store_mode_reuses_its_analysis_and_binding_still_runs_per_call() {
+    use chainvet::{PresentedOptions, TrustStore, Usage};
+    use std::sync::Arc;
+
+    let chain = Chain::standard();
+    let ders = chain.ders();
+    let root = ders.last().expect("root").clone();
+    let store =
+        TrustStore::from_certificates(vec![chainvet::Certificate::from_der(root).expect("root")]);
+    let validator = Validator::with_trust_store(Policy::default(), store);
+    let options = PresentedOptions::new(Timestamp(at()), Usage::ClientAuth);
+    let pool = [ders[1].as_slice()];
+    assert!(
+        validator
+            .validate_presented(&ders[0], &pool, &options)
+            .accepted
+    );
+    let after_first = validator.cache_usage();
+    assert_eq!(after_first.analyses.0, 1, "{after_first:?}");
+    assert!(
+        validator
+            .validate_presented(&ders[0], &pool, &options)
+            .accepted
+    );
+    assert_eq!(validator.cache_usage().analyses.0, 1, "the second call hit");
+
+    // Binding to another client's certificate: the cached verdict is not reused blindly.
+    let other = Chain::standard().with_leaf(Spec::leaf("Another Client"));
+    let registered = chainvet::Certificate::from_der(other.ders()[0].clone()).expect("parses");
+    let mut bound = options.clone();
+    bound.base.binding = Some(Arc::new(chainvet::Binding::new(vec![
+        chainvet::Registration::from_certificate(&registered),
+    ])));
+    let report = validator.validate_presented(&ders[0], &pool, &bound);
+    assert!(!report.accepted);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code.as_str().starts_with("binding.")),
+        "{:#?}",
+        report.findings
+    );
+
+    // Bytes that are no certificate (here a private key pasted where an intermediate
+    // goes) never become a cache key.
+    validator.clear_caches();
+    let dir = chainvet_testkit::TempDir::new("presented-key");
+    let key = chainvet_testkit::key_shapes::all(dir.path())
+        .into_iter()
+        .find(|s| s.name == "ec/pkcs8.der")
+        .expect("an EC PKCS#8 DER key")
+        .bytes;
+    let _ = validator.validate_presented(&ders[0], &[ders[1].as_slice(), &key], &options);
+    assert_eq!(validator.cache_usage().analyses.0, 0);
+
+    // Supplied revocation input makes a call uncacheable.
+    let mut with_crl = options.clone();
+    with_crl.base.crls = vec![b"not a CRL".to_vec()];
+    validator.clear_caches();
+    let _ = validator.validate_presented(&ders[0], &pool, &with_crl);
+    assert_eq!(validator.cache_usage().analyses.0, 0);
+}

@@ -22,6 +22,25 @@
  * checked as the policy's [revocation] table says (OCSP fetched with a bounded timeout,
  * soft-fail by default). Each connection logs its leaf's revocation status.
  *
+ * Revocation and the network (docs/security.md): chainvet fetches OCSP responses and
+ * CRLs only for a chain that verified to this gateway's trust store, only from
+ * destinations its policy allows (never loopback, link-local or cloud metadata unless
+ * allow_destinations names them), and within one deadline per handshake. Recommended
+ * [revocation] settings for a gateway, which holds the handshake while chainvet waits:
+ *
+ *   [revocation]
+ *   mode = "soft-fail"          # "hard-fail" only with stapling or --crl as a backup
+ *   deadline_ms = 1500          # all revocation work of one handshake
+ *   timeout_ms = 1000           # one request
+ *   max_ocsp_urls = 1
+ *   max_crl_urls = 1
+ *   negative_cache_seconds = 60 # a dead responder is not asked on every handshake
+ *   deny_private_destinations = true
+ *   allow_destinations = ["ocsp.internal.example"]   # your CA's responder, if internal
+ *
+ * Findings carry an operator-facing detail (chainvet_report_finding_detail: e.g. why a
+ * responder could not be reached) that is logged here and never sent to the client.
+ *
  * With --registry, each request must also name its client in an "X-Client-Id" header,
  * and the certificate it connected with must be one that client registered
  * (chainvet_validator_check_binding_der: per request, no signature work). A mismatch is
@@ -43,6 +62,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -83,6 +103,9 @@ static void log_findings(unsigned long id, const chainvet_report *report) {
                                                                 : "info";
     fprintf(stderr, "conn %lu:   %u %s (%s): %s\n", id, code, name, level, message);
     fprintf(stderr, "conn %lu:     hint: %s\n", id, hint);
+    const char *detail = NULL;
+    if (chainvet_report_finding_detail(report, i, &detail) == CHAINVET_RESULT_OK && detail != NULL)
+      fprintf(stderr, "conn %lu:     detail: %s\n", id, detail);
   }
 }
 
@@ -138,10 +161,18 @@ static int vet_chain(X509_STORE_CTX *store_ctx, void *arg) {
     lens[i] = (size_t)len;
   }
 
-  /* The shared options carry no time: validate at the current time. */
+  /* The shared options carry no time: validate at the current time. The call is timed so
+     an operator sees what vetting costs in place (a chain seen before is answered from
+     the validator's cache in microseconds). */
+  struct timespec started, finished;
+  clock_gettime(CLOCK_MONOTONIC, &started);
   chainvet_result res =
       chainvet_validator_validate_presented(conn->validator, certs[0], lens[0], certs + 1, lens + 1,
                                             (size_t)count - 1, conn->presented, conn->options, &report);
+  clock_gettime(CLOCK_MONOTONIC, &finished);
+  long long took_us = (long long)(finished.tv_sec - started.tv_sec) * 1000000LL +
+                      (finished.tv_nsec - started.tv_nsec) / 1000;
+  fprintf(stderr, "conn %lu: vetted in %lld us\n", conn->id, took_us);
   if (res != CHAINVET_RESULT_OK) {
     char why[256];
     chainvet_code_message(res, why, sizeof why, NULL);

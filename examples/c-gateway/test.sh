@@ -80,6 +80,7 @@ expect_accepted() {
   [ "$status" -eq 0 ] || fail "$1: curl failed ($status): $(cat "$work/curl-err")"
   [ "$http" = 200 ] && [ "$body" = accepted ] || fail "$1: expected 200 'accepted', got $http '$body'"
   wait_log "^conn $conn: chain of [0-9]+ accepted$"
+  wait_log "^conn $conn: vetted in [0-9]+ us$"
   wait_log "^conn $conn: registered to client \`$client\`$"
   wait_log "^conn $conn: answered 200 accepted$"
   if grep -q "^conn $conn: rejected" "$work/log"; then fail "$1: logged as rejected"; fi

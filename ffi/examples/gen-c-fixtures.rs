@@ -13,7 +13,8 @@
 //!   and `bad-registry.toml` (a malformed pin on line 5). For trust-store mode:
 //!   `deep-{0,1,2,3}.der` (leaf, intermediates 1 and 2, root of a four-certificate chain)
 //!   with `deep-root.pem`, and `server-0.der`, a serverAuth leaf for `api.example.com`
-//!   issued by `good-1.der`.
+//!   issued by `good-1.der`; `policy-{0,1}.der`, a leaf asserting certificate policy
+//!   1.3.6.1.4.1.55555.1 and its CA (under the good root) asserting .1 and .2.
 //! - `DIR/revocation/`: testkit's revocation PKI (issuing CA and root; leaves `good`,
 //!   `revoked` (keyCompromise), `unknown`), as bundles `NAME.pem`, with OCSP responses
 //!   made by `openssl ocsp` (`NAME-ocsp.der` signed by the CA, `delegated-good-ocsp.der`
@@ -22,6 +23,8 @@
 //!   `off.toml`, and `at.txt` (the time they were made; responses are fresh for a day);
 //!   for trust-store mode, `good-0.der` and `revoked-0.der` (leaves), `ca.der` (their
 //!   issuing CA) and `root.pem`.
+//! - `DIR/keys/`: private keys in every shape, and the runs of their base64 and hex
+//!   that no output may contain (see `keys`).
 //! - `DIR/gateway/`: certificates dated relative to now, because the gateway validates at
 //!   the current time: `ca.pem` (the gateway's trust store of client CAs),
 //!   `server.pem`/`server.key` (`gateway.test`), and per client `NAME.pem` (leaf and
@@ -44,6 +47,17 @@ use chainvet_testkit::{Chain, Issued, KeyKind, OffsetDateTime, Spec, at, issue, 
 fn write(dir: &Path, name: &str, body: impl AsRef<[u8]>) {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// Test policy OIDs (1.3.6.1.4.1.55555.1 and .2), as DER content octets.
+const P1: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x01];
+const P2: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x02];
+
+/// certificatePolicies (2.5.29.32) listing `oids` (content octets), no qualifiers.
+fn certificate_policies(oids: &[&[u8]]) -> chainvet_testkit::rcgen::CustomExtension {
+    let tlv = |tag: u8, content: &[u8]| [&[tag, content.len() as u8][..], content].concat();
+    let infos: Vec<u8> = oids.iter().flat_map(|o| tlv(0x30, &tlv(0x06, o))).collect();
+    chainvet_testkit::rcgen::CustomExtension::from_oid_content(&[2, 5, 29, 32], tlv(0x30, &infos))
 }
 
 fn days(n: u64) -> Duration {
@@ -105,6 +119,15 @@ fn unit(dir: &Path) {
     server.eku = vec![ExtendedKeyUsagePurpose::ServerAuth];
     server.dns_names = vec!["api.example.com".to_owned()];
     write(dir, "server-0.der", &issue(server, &chain.certs[1]).der);
+    // Certificate policies: a CA under the good root asserting 1.3.6.1.4.1.55555.1 and
+    // .2, and a client leaf it issued asserting .1.
+    let mut policy_ca = Spec::ca("Policy CA").key(KeyKind::P256, 9);
+    policy_ca.extensions.push(certificate_policies(&[P1, P2]));
+    let policy_ca = issue(policy_ca, &chain.certs[2]);
+    let mut policy_leaf = Spec::leaf("Policy Client").key(KeyKind::P256, 10);
+    policy_leaf.extensions.push(certificate_policies(&[P1]));
+    write(dir, "policy-0.der", &issue(policy_leaf, &policy_ca).der);
+    write(dir, "policy-1.der", &policy_ca.der);
 
     write(
         dir,
@@ -268,7 +291,11 @@ fn gateway(dir: &Path, pki: &Pki) {
     write(
         dir,
         "policy.toml",
-        "# The onboarding profile: a leaf must live at least 180 days.\nleaf_min_lifetime_days = 180\n",
+        "# The onboarding profile: a leaf must live at least 180 days.\nleaf_min_lifetime_days = 180\n\n\
+         # Revocation as a gateway runs it (docs/security.md): bounded per handshake.\n\
+         [revocation]\nmode = \"soft-fail\"\ndeadline_ms = 1500\ntimeout_ms = 1000\n\
+         max_ocsp_urls = 1\nmax_crl_urls = 1\nnegative_cache_seconds = 60\n\
+         deny_private_destinations = true\n",
     );
     write(
         dir,
@@ -277,12 +304,81 @@ fn gateway(dir: &Path, pki: &Pki) {
     );
 }
 
+/// An attacker's self-built chain whose OCSP and CRL URLs point at a port on 127.0.0.1
+/// the C test listens on (`port.txt`), and a policy that trusts that chain's root
+/// (`trusting.toml`) but opens no destination: the C test counts connections.
+fn attacker(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create attacker dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let root = self_signed(Spec::ca("Attacker Root").key(KeyKind::P256, 50));
+    let ca = issue(Spec::ca("Attacker CA").key(KeyKind::P256, 51), &root);
+    let mut spec = Spec::leaf("Attacker Client").key(KeyKind::P256, 52);
+    spec.extensions
+        .push(chainvet_testkit::revocation::ocsp_aia(&[&format!(
+            "{base}/ocsp"
+        )]));
+    spec.extensions
+        .push(chainvet_testkit::revocation::crl_distribution_points(&[
+            &format!("{base}/crl"),
+        ]));
+    let leaf = issue(spec, &ca);
+    write(dir, "port.txt", format!("{port}\n"));
+    write(dir, "at.txt", format!("{}\n", at()));
+    write(
+        dir,
+        "chain.pem",
+        format!("{}{}{}", leaf.pem(), ca.pem(), root.pem()),
+    );
+    write(dir, "leaf.der", &leaf.der);
+    write(dir, "ca.der", &ca.der);
+    write(dir, "root.pem", root.pem());
+    write(
+        dir,
+        "trusting.toml",
+        "trust_store = \"root.pem\"\n[revocation]\nmode = \"hard-fail\"\n",
+    );
+}
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: gen-c-fixtures DIR");
     let dir = Path::new(&dir);
     unit(&dir.join("unit"));
+    attacker(&dir.join("attacker"));
     let pki = Pki::new();
     revocation(&dir.join("revocation"), &pki);
     gateway(&dir.join("gateway"), &pki);
+    keys(&dir.join("keys"));
     println!("wrote {}", dir.display());
+}
+
+/// `DIR/keys/`: every shape of private key (`chainvet_testkit::key_shapes`, made by
+/// openssl) as `NNN.key`; `list` names them, one `NNN KIND NAME` per line; `KIND.runs`
+/// holds, sorted, every 16-character run of that key's base64 and DER hex, which no
+/// output may contain (ffi/tests/keys.c).
+fn keys(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create keys dir");
+    let shapes = chainvet_testkit::key_shapes::all(dir);
+    let mut list = String::new();
+    let mut runs: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (i, shape) in shapes.iter().enumerate() {
+        let kind = shape.name.split('/').next().unwrap_or("key").to_owned();
+        write(dir, &format!("{i:03}.key"), &shape.bytes);
+        list.push_str(&format!("{i:03} {kind} {}\n", shape.name));
+        let set = runs.entry(kind).or_default();
+        for secret in &shape.secrets {
+            for w in secret.as_bytes().windows(chainvet_testkit::key_shapes::RUN) {
+                set.insert(String::from_utf8_lossy(w).into_owned());
+            }
+        }
+    }
+    write(dir, "list", list);
+    for (kind, set) in runs {
+        let text: String = set.into_iter().map(|r| r + "\n").collect();
+        write(dir, &format!("{kind}.runs"), text);
+    }
 }

@@ -29,6 +29,10 @@ pub enum chainvet_code {
     InputTooLarge = 1001,
     /// `input.not_pem` (error by default): the input is binary, not PEM text.
     InputNotPem = 1002,
+    /// `input.too_many_findings` (info by default): more findings than a report lists.
+    InputTooManyFindings = 1003,
+    /// `input.utf16` (error by default): the input is UTF-16 text, not ASCII.
+    InputUtf16 = 1004,
     /// `pem.malformed` (error by default): a PEM block is malformed.
     PemMalformed = 1100,
     /// `pem.no_certificate` (error by default): the input holds no certificate.
@@ -41,6 +45,14 @@ pub enum chainvet_code {
     PemUnexpectedBlock = 1104,
     /// `pem.explanatory_text` (info by default): text outside the PEM blocks.
     PemExplanatoryText = 1105,
+    /// `pem.boundaries_joined` (error by default): a BEGIN or END line is run together with other text.
+    PemBoundariesJoined = 1106,
+    /// `pem.escaped_newlines` (error by default): the PEM text has literal \\n in place of line breaks.
+    PemEscapedNewlines = 1107,
+    /// `pem.indented` (warning by default): PEM lines are indented.
+    PemIndented = 1108,
+    /// `pem.trusted_certificate` (error by default): a certificate is in OpenSSL's TRUSTED CERTIFICATE format.
+    PemTrustedCertificate = 1109,
     /// `certificate.malformed` (error by default): a certificate is not valid X.509 DER.
     CertificateMalformed = 1200,
     /// `certificate.unsupported_critical_extension` (error by default): a certificate has a critical extension that is not understood.
@@ -67,6 +79,12 @@ pub enum chainvet_code {
     ChainNameConstraintsViolated = 1308,
     /// `chain.budget_exceeded` (error by default): validation gave up at a resource limit.
     ChainBudgetExceeded = 1309,
+    /// `chain.multiple_leaves` (error by default): the bundle holds more than one end-entity certificate.
+    ChainMultipleLeaves = 1310,
+    /// `chain.cross_certificate` (warning by default): a cross-certificate of the root is in the bundle.
+    ChainCrossCertificate = 1311,
+    /// `chain.policy_invalid` (error by default): no acceptable certificate policy is valid for the path.
+    ChainPolicyInvalid = 1312,
     /// `leaf.self_signed` (error by default): the leaf certificate is self-signed.
     LeafSelfSigned = 1400,
     /// `leaf.is_ca` (error by default): the leaf certificate is a CA certificate.
@@ -85,6 +103,8 @@ pub enum chainvet_code {
     LeafNameMismatch = 1407,
     /// `leaf.server_auth_missing` (error by default): the leaf certificate is not valid for TLS server authentication.
     LeafServerAuthMissing = 1408,
+    /// `leaf.key_usage_unsuitable` (error by default): the leaf certificate's keyUsage does not allow TLS client authentication.
+    LeafKeyUsageUnsuitable = 1409,
     /// `signature.invalid` (error by default): a signature does not verify.
     SignatureInvalid = 1500,
     /// `signature.weak_algorithm` (error by default): a signature uses a broken hash algorithm.
@@ -115,6 +135,8 @@ pub enum chainvet_code {
     SubjectCountryInvalid = 1802,
     /// `subject.dns_name_not_allowed` (error by default): a DNS name is not allowed by the policy.
     SubjectDnsNameNotAllowed = 1803,
+    /// `subject.placeholder_value` (warning by default): the subject holds a tool's placeholder value.
+    SubjectPlaceholderValue = 1804,
     /// `binding.no_registered_certificate` (error by default): no certificate is registered for this client.
     BindingNoRegisteredCertificate = 1900,
     /// `binding.serial_mismatch` (error by default): the serial number is not the registered one.

@@ -27,12 +27,12 @@ mod pointer;
 mod text;
 
 pub mod code;
+pub mod crl;
 pub mod options;
 pub mod presented;
 pub mod registry;
 pub mod report;
 pub mod result;
-pub mod revocation;
 pub mod validator;
 
 use core::ffi::c_char;

@@ -6,10 +6,12 @@
 use chainvet_core::{Options, Timestamp};
 use core::ffi::c_char;
 
+use crate::crl::chainvet_crl;
 use crate::panic::guard;
 use crate::pointer::{self, Out};
-use crate::registry::{chainvet_registry, client_id_str};
+use crate::registry::chainvet_registry;
 use crate::result::chainvet_result;
+use crate::text;
 
 /// Per-call validation options. Made by `chainvet_options_new`, freed by
 /// `chainvet_options_free`. Passing NULL instead of an options object to a validation
@@ -150,7 +152,7 @@ pub unsafe extern "C" fn chainvet_options_set_client(
         // SAFETY: per this function's contract, NULL or a live registry.
         let registry = unsafe { pointer::borrow(registry) }?;
         // SAFETY: per this function's contract, NULL or `client_id_len` readable bytes.
-        let id = unsafe { client_id_str(client_id, client_id_len) }?;
+        let id = unsafe { text::utf8(client_id, client_id_len) }?;
         options.inner.binding = Some(registry.inner().binding_for(id));
         Ok(())
     })
@@ -289,6 +291,7 @@ pub unsafe extern "C" fn chainvet_options_clear_revocation_input(
         options.inner.stapled_ocsp.clear();
         options.inner.ocsp_responses.clear();
         options.inner.crls.clear();
+        options.inner.parsed_crls.clear();
         Ok(())
     })
 }
@@ -296,8 +299,10 @@ pub unsafe extern "C" fn chainvet_options_clear_revocation_input(
 /// With `offline` true, validations never contact an OCSP responder or CRL distribution
 /// point: only stapled and supplied input and the validator's cache are used (a
 /// certificate with no answer there gets `revocation.unavailable`, a warning in the
-/// default soft-fail mode). False (the default) allows fetching, bounded by the policy's
-/// `timeout_ms` (3 s by default) per request.
+/// default soft-fail mode). False (the default) allows fetching for chains that verify
+/// to the validator's trust store, to destinations the policy allows, bounded by the
+/// policy's `timeout_ms` (3 s by default) per request and `deadline_ms` (5 s) per
+/// validation (docs/security.md).
 ///
 /// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` is NULL.
 ///
@@ -333,6 +338,30 @@ pub unsafe extern "C" fn chainvet_options_set_ocsp_nonce(
         // SAFETY: per this function's contract, NULL or a live, unshared options object.
         let options = unsafe { pointer::borrow_mut(options) }?;
         options.inner.ocsp_nonce = nonce;
+        Ok(())
+    })
+}
+
+/// Adds a parsed CRL to `options`: validations with them use it like a CRL added with
+/// `chainvet_options_add_crl` (after those), without parsing it again. The options take
+/// their own reference; `chainvet_options_clear_revocation_input` removes it.
+///
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `options` or `crl` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live options object no other thread uses during the call;
+/// `crl` is NULL or a live CRL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_options_add_parsed_crl(
+    options: *mut chainvet_options,
+    crl: *const chainvet_crl,
+) -> chainvet_result {
+    guard(|| {
+        // SAFETY: per this function's contract, NULL or a live CRL.
+        let crl = unsafe { pointer::borrow(crl) }?;
+        // SAFETY: per this function's contract, NULL or a live, unshared options object.
+        let options = unsafe { pointer::borrow_mut(options) }?;
+        options.inner.parsed_crls.push(crl.shared());
         Ok(())
     })
 }

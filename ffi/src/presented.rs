@@ -1,20 +1,21 @@
-//! Trust-store mode from C: `chainvet_validator_validate_presented` judges the leaf a peer
-//! presented, with an unordered pool of intermediates, against the validator's trust
-//! anchors, as a TLS gateway's verify callback sees them. `chainvet_presented_options`
-//! holds what only this mode has (usage, expected peer names, maximum depth); the time,
-//! revocation input and registration binding come from the usual `chainvet_options`.
+//! `chainvet_presented_options`: what only trust-store mode
+//! (`chainvet_validator_validate_presented`) asks (usage, expected peer names, maximum
+//! depth). The time, revocation input and registration binding are the usual
+//! `chainvet_options`, handed to the same call: no setting exists in both objects, as
+//! the core's `PresentedOptions` holds its bundle-mode `Options` as `base`.
 
 use core::ffi::c_char;
 use std::net::IpAddr;
 
 use chainvet_core::{Options, PeerName, PresentedOptions, Usage};
 
-use crate::options::chainvet_options;
 use crate::panic::{guard, guard_or};
+
+mod policy_inputs;
+
 use crate::pointer::{self, Out};
-use crate::report::chainvet_report;
 use crate::result::chainvet_result;
-use crate::validator::chainvet_validator;
+pub use policy_inputs::*;
 
 /// What the presented leaf is validated for (`chainvet_presented_options_set_usage`).
 #[allow(non_camel_case_types)]
@@ -56,22 +57,17 @@ pub enum chainvet_peer_name_type {
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Default)]
 pub struct chainvet_presented_options {
-    usage: Usage,
-    peer_names: Vec<PeerName>,
-    max_depth: Option<usize>,
+    /// The core's options with a default `base`: the trust-store-only fields are the
+    /// core's own, never copies of them.
+    inner: PresentedOptions,
 }
 
 impl chainvet_presented_options {
-    /// The core's options for one call: this mode's settings plus the time, revocation
-    /// input and binding of `options` (all defaults when NULL).
-    fn core(&self, options: Option<&Options>) -> PresentedOptions {
-        let mut out = match options {
-            Some(o) => PresentedOptions::from_options(o, self.usage),
-            None => PresentedOptions::default(),
-        };
-        out.usage = self.usage;
-        out.peer_names = self.peer_names.clone();
-        out.max_depth = self.max_depth;
+    /// The core's options for one call: this mode's settings on top of `base` (the
+    /// time, revocation input and binding of a `chainvet_options`; defaults when NULL).
+    pub(crate) fn core(&self, base: Option<&Options>) -> PresentedOptions {
+        let mut out = self.inner.clone();
+        out.base = base.cloned().unwrap_or_default();
         out
     }
 }
@@ -131,7 +127,7 @@ pub unsafe extern "C" fn chainvet_presented_options_set_usage(
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live, unshared object.
         let presented = unsafe { pointer::borrow_mut(presented) }?;
-        presented.usage = match usage {
+        presented.inner.usage = match usage {
             u if u == chainvet_usage::ClientAuth as u32 => Usage::ClientAuth,
             u if u == chainvet_usage::ServerAuth as u32 => Usage::ServerAuth,
             _ => return Err(chainvet_result::InvalidParameter),
@@ -181,7 +177,7 @@ pub unsafe extern "C" fn chainvet_presented_options_add_peer_name(
             t if t == chainvet_peer_name_type::Email as u32 => PeerName::Email(text.to_owned()),
             _ => return Err(chainvet_result::InvalidParameter),
         };
-        presented.peer_names.push(peer_name);
+        presented.inner.peer_names.push(peer_name);
         Ok(())
     })
 }
@@ -199,7 +195,7 @@ pub unsafe extern "C" fn chainvet_presented_options_clear_peer_names(
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live, unshared object.
         let presented = unsafe { pointer::borrow_mut(presented) }?;
-        presented.peer_names.clear();
+        presented.inner.peer_names.clear();
         Ok(())
     })
 }
@@ -221,95 +217,7 @@ pub unsafe extern "C" fn chainvet_presented_options_set_max_depth(
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live, unshared object.
         let presented = unsafe { pointer::borrow_mut(presented) }?;
-        presented.max_depth = (max_depth != usize::MAX).then_some(max_depth);
-        Ok(())
-    })
-}
-
-/// Trust-store mode: validates the certificate a peer presented (`leaf_len` bytes of DER
-/// at `leaf_der`) with an unordered pool of `intermediate_count` DER intermediates
-/// (`intermediate_lens[i]` bytes at `intermediates[i]`; strangers and duplicates allowed)
-/// against the validator's trust anchors (`chainvet_validator_new_with_trust_store*` or
-/// the policy's `trust_store`; without any, nothing validates: `root.not_trusted`), and
-/// writes the report to `*report_out`. rustls-webpki builds the path; chainvet's policy
-/// checks judge every complete path it finds, so a path the policy refuses (an expired
-/// anchor, a revoked intermediate) sends path building on to another one. Bundle-order
-/// findings do not apply. Certificate indices in the report: 0 is the leaf, 1 to
-/// `intermediate_count` the intermediates in the order given, and the trust anchor that
-/// ended the path comes last.
-///
-/// From OpenSSL on the server side: the leaf is `SSL_get0_peer_certificate` and the pool
-/// `SSL_get_peer_cert_chain` (which omits the leaf there); in a verify callback set with
-/// `SSL_CTX_set_cert_verify_callback`, `X509_STORE_CTX_get0_untrusted` is the chain as
-/// sent, leaf first: pass its first element as the leaf and the rest as the pool. Convert
-/// each `X509` with `i2d_X509`.
-///
-/// `presented` may be NULL (client authentication, no expected name, no depth limit);
-/// `options` may be NULL (validate now). From `options` this mode takes the time, the
-/// stapled and supplied OCSP responses and CRLs, offline mode, the OCSP nonce setting and
-/// the client whose registration the leaf must match (`chainvet_options_set_client`);
-/// revocation follows the policy's `[revocation]` table for the certificates of each
-/// candidate path (trust anchors are never checked). The revocation input is copied per
-/// call in this mode.
-///
-/// As in bundle mode, problems with the certificates, however hostile (garbage bytes, an
-/// empty leaf, 10 MB of noise), are findings (e.g. `certificate.malformed`,
-/// `input.too_large`, `chain.too_long`), never error results: the call returns
-/// `CHAINVET_RESULT_OK` unless an argument is wrong (`CHAINVET_RESULT_NULL_PARAMETER` if
-/// `validator`, `leaf_der`, `intermediates`, `intermediate_lens`, any `intermediates[i]`
-/// or `report_out` is NULL: pointers are required even with length or count 0;
-/// `CHAINVET_RESULT_INVALID_PARAMETER` for a length over `PTRDIFF_MAX` or a misaligned
-/// array).
-///
-/// Ownership: the caller owns the report and frees it with `chainvet_report_free`;
-/// nothing of the certificates, `presented` or `options` is retained.
-///
-/// # Safety
-/// `validator` is NULL or a live validator; `leaf_der` is NULL or readable for
-/// `leaf_len` bytes; `intermediates` and `intermediate_lens` are NULL or readable arrays
-/// of `intermediate_count` elements; each non-NULL `intermediates[i]` is readable for
-/// `intermediate_lens[i]` bytes; `presented` and `options` are NULL or live objects no
-/// thread changes during the call; `report_out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn chainvet_validator_validate_presented(
-    validator: *const chainvet_validator,
-    leaf_der: *const u8,
-    leaf_len: usize,
-    intermediates: *const *const u8,
-    intermediate_lens: *const usize,
-    intermediate_count: usize,
-    presented: *const chainvet_presented_options,
-    options: *const chainvet_options,
-    report_out: *mut *mut chainvet_report,
-) -> chainvet_result {
-    guard(|| {
-        // SAFETY: per this function's contract, NULL or a live validator.
-        let validator = unsafe { pointer::borrow(validator) }?;
-        // SAFETY: per this function's contract, NULL or `leaf_len` readable bytes.
-        let leaf = unsafe { pointer::slice(leaf_der, leaf_len) }?;
-        // SAFETY: per this function's contract, NULL or `intermediate_count` pointers.
-        let ptrs = unsafe { pointer::slice(intermediates, intermediate_count) }?;
-        // SAFETY: per this function's contract, NULL or `intermediate_count` lengths.
-        let lens = unsafe { pointer::slice(intermediate_lens, intermediate_count) }?;
-        let out = Out::new(report_out)?;
-        let pool = ptrs
-            .iter()
-            .zip(lens)
-            // SAFETY: per this function's contract, each `intermediates[i]` is NULL or
-            // readable for `intermediate_lens[i]` bytes.
-            .map(|(&p, &len)| unsafe { pointer::slice(p, len) })
-            .collect::<Result<Vec<&[u8]>, _>>()?;
-        // SAFETY: per this function's contract, NULL or live objects.
-        let options = unsafe { pointer::borrow(options) }
-            .ok()
-            .map(chainvet_options::core);
-        let defaults = chainvet_presented_options::default();
-        // SAFETY: as above.
-        let presented = unsafe { pointer::borrow(presented) }.unwrap_or(&defaults);
-        let core = presented.core(options);
-        let report = validator.inner().validate_presented(leaf, &pool, &core);
-        // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
-        unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
+        presented.inner.max_depth = (max_depth != usize::MAX).then_some(max_depth);
         Ok(())
     })
 }
@@ -353,12 +261,12 @@ mod tests {
             core.peer_names,
             vec![PeerName::Ip("2001:db8::1".parse().expect("ip"))]
         );
-        assert_eq!(core.at, options.at);
-        assert_eq!(core.crls, options.crls);
-        assert!(core.offline && core.ocsp_nonce);
+        assert_eq!(core.base.at, options.at);
+        assert_eq!(core.base.crls, options.crls);
+        assert!(core.base.offline && core.base.ocsp_nonce);
 
         let defaults = chainvet_presented_options::default().core(None);
         assert_eq!(defaults.usage, Usage::ClientAuth);
-        assert!(defaults.at.is_none() && defaults.max_depth.is_none());
+        assert!(defaults.base.at.is_none() && defaults.max_depth.is_none());
     }
 }

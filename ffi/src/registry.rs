@@ -4,18 +4,15 @@
 use core::ffi::c_char;
 use std::path::{Path, PathBuf};
 
-use chainvet_core::{Registry, RegistryError, Report, Timestamp};
+use chainvet_core::{LoadError, Registry};
 
-use crate::options::chainvet_options;
 use crate::panic::{guard, guard_or};
 use crate::pointer::{self, Out};
-use crate::report::chainvet_report;
 use crate::result::chainvet_result;
-use crate::text::Buffer;
-use crate::validator::chainvet_validator;
+use crate::text::{Buffer, path_of};
 
 /// The registered certificates (or fingerprint and public-key pins) of every client, as a
-/// registry file describes them (TOML or JSON; see the README's binding section). Made by
+/// registry file describes them (TOML or JSON; see docs/binding.md). Made by
 /// `chainvet_registry_new_from_file` or `_from_text`, freed by `chainvet_registry_free`.
 ///
 /// Immutable once loaded: any number of threads may use one registry at once. Options
@@ -36,7 +33,7 @@ impl chainvet_registry {
 /// # Safety
 /// `out` and `error` were made from pointers valid for writes.
 unsafe fn finish(
-    loaded: Result<Registry, RegistryError>,
+    loaded: Result<Registry, LoadError>,
     out: Out<*mut chainvet_registry>,
     error: Buffer,
 ) -> Result<(), chainvet_result> {
@@ -46,12 +43,8 @@ unsafe fn finish(
             unsafe { out.write(pointer::into_handle(chainvet_registry { inner })) };
             Ok(())
         }
-        Err(e) => {
-            // SAFETY: per this function's contract. A truncated copy still reports the
-            // registry as invalid: that is the result the caller must see.
-            let _ = unsafe { error.write(&e.to_string()) };
-            Err(chainvet_result::RegistryInvalid)
-        }
+        // SAFETY: per this function's contract.
+        Err(e) => Err(unsafe { error.fail(&e, chainvet_result::RegistryInvalid) }),
     }
 }
 
@@ -62,7 +55,7 @@ unsafe fn finish(
 /// Returns `CHAINVET_RESULT_REGISTRY_INVALID` if the file cannot be read or parsed, has
 /// an unknown key, a bad fingerprint, or names a certificate file that cannot be read or
 /// is not a certificate. The message names the file, line, column and field (e.g.
-/// `reg.toml: line 4, column 11: clients.acme.sha256[0]: ...`) and is copied into
+/// `reg.toml:4:11: clients.acme.sha256[0]: ...`) and is copied into
 /// `error_buf` as for `chainvet_validator_new_from_policy` (NUL-terminated, truncated if
 /// need be, full length to `*error_len_out`; both may be NULL/0; untouched on success).
 /// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `path` or `registry_out` is NULL or
@@ -84,7 +77,7 @@ pub unsafe extern "C" fn chainvet_registry_new_from_file(
 ) -> chainvet_result {
     guard(|| {
         // SAFETY: per this function's contract, NULL or NUL-terminated.
-        let path = crate::validator::path_of(unsafe { pointer::c_str(path) }?)?;
+        let path = path_of(unsafe { pointer::c_str(path) }?)?;
         let out = Out::new(registry_out)?;
         let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         // SAFETY: `out` and `error` were checked and are writable per the contract.
@@ -119,20 +112,16 @@ pub unsafe extern "C" fn chainvet_registry_new_from_text(
             PathBuf::from(".")
         } else {
             // SAFETY: per this function's contract, non-NULL (checked) and NUL-terminated.
-            crate::validator::path_of(unsafe { pointer::c_str(base_dir) }?)?
+            path_of(unsafe { pointer::c_str(base_dir) }?)?
         };
         let out = Out::new(registry_out)?;
         let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         let loaded = std::str::from_utf8(text)
-            .map_err(|e| RegistryError {
-                file: None,
-                line: None,
-                column: None,
-                field: None,
-                message: format!(
+            .map_err(|e| {
+                LoadError::new(format!(
                     "the registry is not UTF-8 text: invalid byte at offset {}",
                     e.valid_up_to()
-                ),
+                ))
             })
             .and_then(|t| Registry::from_text(t, Path::new(&base_dir)));
         // SAFETY: `out` and `error` were checked and are writable per the contract.
@@ -164,80 +153,5 @@ pub unsafe extern "C" fn chainvet_registry_client_count(
     guard_or(0, || {
         // SAFETY: per this function's contract, NULL or a live registry.
         unsafe { pointer::borrow(registry) }.map_or(0, |r| r.inner.len())
-    })
-}
-
-/// Borrows a client id: `len` bytes of UTF-8 at `id`.
-///
-/// # Safety
-/// `id` is NULL or readable for `len` bytes.
-pub(crate) unsafe fn client_id_str<'a>(
-    id: *const c_char,
-    len: usize,
-) -> Result<&'a str, chainvet_result> {
-    // SAFETY: forwarded from this function's contract.
-    let bytes = unsafe { pointer::slice(id.cast::<u8>(), len) }?;
-    std::str::from_utf8(bytes).map_err(|_| chainvet_result::InvalidParameter)
-}
-
-/// Checks only the registration binding: is `leaf_der` (`leaf_len` bytes of DER, the
-/// presented leaf, e.g. `i2d_X509(SSL_get0_peer_certificate(ssl))`) a certificate that
-/// client `client_id` (`client_id_len` bytes of UTF-8) registered, and is it within the
-/// client's limit of active registrations? No chain validation and no signature
-/// verification: for a per-request check after the chain was vetted once at the
-/// handshake. The report holds only `binding.*` findings (or `certificate.malformed`),
-/// with the validator's severity overrides applied, at the time in `options` (NULL:
-/// now). An unknown client gives `binding.no_registered_certificate`.
-///
-/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `registry`, `client_id`,
-/// `leaf_der` or `report_out` is NULL; `CHAINVET_RESULT_INVALID_PARAMETER` if the client
-/// id is not UTF-8 or a length is over `PTRDIFF_MAX`. (To check the binding as part of a
-/// full validation instead, see `chainvet_options_set_client`.)
-///
-/// Ownership: the caller owns the report and frees it with `chainvet_report_free`;
-/// nothing of the arguments is retained.
-///
-/// # Safety
-/// `validator` and `registry` are NULL or live objects; `client_id` is NULL or readable
-/// for `client_id_len` bytes; `leaf_der` is NULL or readable for `leaf_len` bytes;
-/// `options` is NULL or a live options object no thread changes during the call;
-/// `report_out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn chainvet_validator_check_binding_der(
-    validator: *const chainvet_validator,
-    registry: *const chainvet_registry,
-    client_id: *const c_char,
-    client_id_len: usize,
-    leaf_der: *const u8,
-    leaf_len: usize,
-    options: *const chainvet_options,
-    report_out: *mut *mut chainvet_report,
-) -> chainvet_result {
-    guard(|| {
-        // SAFETY: per this function's contract, NULL or live objects.
-        let validator = unsafe { pointer::borrow(validator) }?;
-        // SAFETY: as above.
-        let registry = unsafe { pointer::borrow(registry) }?;
-        // SAFETY: per this function's contract, NULL or `client_id_len` readable bytes.
-        let id = unsafe { client_id_str(client_id, client_id_len) }?;
-        // SAFETY: per this function's contract, NULL or `leaf_len` readable bytes.
-        let leaf = unsafe { pointer::slice(leaf_der, leaf_len) }?;
-        let out = Out::new(report_out)?;
-        // SAFETY: per this function's contract, NULL or a live options object.
-        let at = unsafe { pointer::borrow(options) }
-            .ok()
-            .and_then(chainvet_options::time)
-            .unwrap_or_else(Timestamp::now);
-        let binding = registry.inner.binding_for(id);
-        let outcome = validator.inner().check_binding_der(leaf, &binding, at);
-        let report = Report {
-            accepted: outcome.accepted,
-            findings: outcome.findings,
-            validated_at: at.to_rfc3339(),
-            ..Report::default()
-        };
-        // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
-        unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
-        Ok(())
     })
 }

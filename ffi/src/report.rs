@@ -12,6 +12,9 @@ use crate::pointer::{self, Out};
 use crate::result::chainvet_result;
 use crate::text::c_string;
 
+pub mod certificate_policies;
+pub mod revocation;
+
 /// The result of one validation: the verdict and every finding. Made by the
 /// `chainvet_validator_validate_*` functions, freed by `chainvet_report_free`.
 ///
@@ -26,12 +29,15 @@ pub struct chainvet_report {
     /// accept path of a gateway allocates nothing for them.
     texts: Box<[FindingTexts]>,
     json: OnceLock<CString>,
+    /// The C strings of the certificate policies, made on first request.
+    pub(crate) policies: OnceLock<Box<[CString]>>,
 }
 
 #[derive(Default)]
 struct FindingTexts {
     message: OnceLock<CString>,
     hint: OnceLock<CString>,
+    detail: OnceLock<CString>,
 }
 
 impl chainvet_report {
@@ -45,6 +51,7 @@ impl chainvet_report {
             report,
             texts,
             json: OnceLock::new(),
+            policies: OnceLock::new(),
         }
     }
 
@@ -255,6 +262,36 @@ pub unsafe extern "C" fn chainvet_report_finding_hint(
     unsafe {
         finding_accessor(report, index, hint_out, |f, t| {
             Ok(t.hint.get_or_init(|| c_string(&f.hint)).as_ptr())
+        })
+    }
+}
+
+/// Writes finding `index`'s operator-facing detail to `*detail_out`, or NULL when it
+/// has none. The detail says what the message to the uploader deliberately leaves out
+/// (e.g. why a responder could not be reached: connection refused, an HTTP status, a
+/// destination the policy refuses); log it, do not show it to the peer.
+///
+/// Returns `CHAINVET_RESULT_OUT_OF_RANGE` or `CHAINVET_RESULT_NULL_PARAMETER` as
+/// `chainvet_report_finding_code` does.
+///
+/// Ownership: NUL-terminated UTF-8 owned by the report, valid until
+/// `chainvet_report_free`; never free it.
+///
+/// # Safety
+/// `report` is NULL or a live report; `detail_out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn chainvet_report_finding_detail(
+    report: *const chainvet_report,
+    index: usize,
+    detail_out: *mut *const c_char,
+) -> chainvet_result {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        finding_accessor(report, index, detail_out, |f, t| {
+            Ok(match &f.detail {
+                Some(d) => t.detail.get_or_init(|| c_string(d)).as_ptr(),
+                None => core::ptr::null(),
+            })
         })
     }
 }

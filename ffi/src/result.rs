@@ -41,8 +41,11 @@ pub enum chainvet_result {
     /// registered certificate file unreadable or not a certificate); the error message
     /// names the file, line, column and field.
     RegistryInvalid = 200,
-    // 300-399: reserved for revocation input (stapled OCSP responses).
-    // Last added: RegistryInvalid.
+    /// A CRL is not one chainvet can use (not DER or PEM `X509 CRL`, or malformed);
+    /// the error message says why (`chainvet_crl_check`).
+    CrlInvalid = 300,
+    // 300-399: revocation input (CRLs, stapled OCSP responses).
+    // Last added: CrlInvalid.
 }
 
 impl chainvet_result {
@@ -57,6 +60,7 @@ impl chainvet_result {
         chainvet_result::Panic,
         chainvet_result::PolicyInvalid,
         chainvet_result::RegistryInvalid,
+        chainvet_result::CrlInvalid,
     ];
 
     /// The result with this number, if there is one.
@@ -76,6 +80,7 @@ impl chainvet_result {
             chainvet_result::Panic => "CHAINVET_RESULT_PANIC",
             chainvet_result::PolicyInvalid => "CHAINVET_RESULT_POLICY_INVALID",
             chainvet_result::RegistryInvalid => "CHAINVET_RESULT_REGISTRY_INVALID",
+            chainvet_result::CrlInvalid => "CHAINVET_RESULT_CRL_INVALID",
         }
     }
 
@@ -94,6 +99,7 @@ impl chainvet_result {
             chainvet_result::Panic => "internal error in chainvet (a panic was caught)",
             chainvet_result::PolicyInvalid => "the policy could not be loaded",
             chainvet_result::RegistryInvalid => "the registry could not be loaded",
+            chainvet_result::CrlInvalid => "the CRL is not usable",
         }
     }
 }
@@ -111,7 +117,7 @@ mod tests {
     #[test]
     fn numbers_are_stable_and_below_the_finding_codes() {
         let numbers: Vec<u32> = chainvet_result::ALL.iter().map(|&r| r as u32).collect();
-        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 99, 100, 200]);
+        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 99, 100, 200, 300]);
         for &r in chainvet_result::ALL {
             assert_eq!(chainvet_result::from_u32(r as u32), Some(r));
             assert!(r.to_string().starts_with(r.name()));

@@ -1,11 +1,39 @@
-//! Strings handed to C: NUL-terminated copies owned by a handle, or copies into a
-//! caller's buffer with truncation reported.
+//! Text across the boundary, shared by every handle's file: strings handed to C
+//! (NUL-terminated copies owned by a handle, or copies into a caller's buffer with
+//! truncation reported, e.g. the message of a load error) and strings and paths taken
+//! from C.
 
 use core::ffi::c_char;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
+use std::path::PathBuf;
 
-use crate::pointer::Out;
+use crate::pointer::{self, Out};
 use crate::result::chainvet_result;
+
+/// Borrows `len` bytes of UTF-8 at `ptr` (a client id, a name): not UTF-8 is
+/// `InvalidParameter`.
+///
+/// # Safety
+/// `ptr` is NULL or readable for `len` bytes.
+pub(crate) unsafe fn utf8<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, chainvet_result> {
+    // SAFETY: forwarded from this function's contract.
+    let bytes = unsafe { pointer::slice(ptr.cast::<u8>(), len) }?;
+    std::str::from_utf8(bytes).map_err(|_| chainvet_result::InvalidParameter)
+}
+
+/// A C path as a `PathBuf`: any bytes on Unix, UTF-8 elsewhere.
+#[cfg(unix)]
+pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(path.to_bytes())))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
+    path.to_str()
+        .map(PathBuf::from)
+        .map_err(|_| chainvet_result::InvalidParameter)
+}
 
 /// A NUL-terminated copy of `s`. A NUL inside `s` (possible in a certificate's subject)
 /// would cut the C string short, so it becomes U+FFFD.
@@ -78,6 +106,22 @@ impl Buffer {
         } else {
             Err(chainvet_result::InsufficientBuffer)
         }
+    }
+
+    /// Copies `error`'s text (a load error reads `FILE:LINE:COL: field: message`) and
+    /// gives `result`, whatever the copy says: the failure is what the caller must see,
+    /// a truncated message is still reported through the full length.
+    ///
+    /// # Safety
+    /// As `write`.
+    pub(crate) unsafe fn fail(
+        self,
+        error: &dyn core::fmt::Display,
+        result: chainvet_result,
+    ) -> chainvet_result {
+        // SAFETY: forwarded from this function's contract.
+        let _ = unsafe { self.write(&error.to_string()) };
+        result
     }
 }
 

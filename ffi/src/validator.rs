@@ -1,17 +1,21 @@
-//! `chainvet_validator`: a policy and its trust anchors; the validation entry points.
+//! `chainvet_validator`: a policy and its trust anchors, made from a policy (text or
+//! file), with a trust store (PEM text or file) or with a gateway's own revocation mode;
+//! the validation entry points are in `validate`.
 
 use core::ffi::c_char;
-use std::ffi::CStr;
-use std::path::PathBuf;
 
-use chainvet_core::{Options, Policy, PolicyError, TrustStore, Validator};
+use chainvet_core::revocation::Mode;
+use chainvet_core::{LoadError, Policy, TrustStore, Validator};
 
-use crate::options::chainvet_options;
 use crate::panic::{guard, guard_or};
 use crate::pointer::{self, Out};
 use crate::report::chainvet_report;
 use crate::result::chainvet_result;
-use crate::text::Buffer;
+use crate::text::{Buffer, path_of};
+
+mod validate;
+
+pub use validate::*;
 
 /// A policy plus its trust anchors. Made by `chainvet_validator_new*`, freed by
 /// `chainvet_validator_free`.
@@ -29,6 +33,10 @@ impl chainvet_validator {
     pub(crate) fn inner(&self) -> &Validator {
         &self.inner
     }
+
+    pub(crate) fn from_inner(inner: Validator) -> chainvet_validator {
+        chainvet_validator { inner }
+    }
 }
 
 // The thread-safety promise above, checked by the compiler: if the core validator ever
@@ -40,22 +48,6 @@ const _: () = {
     assert_send_sync::<crate::registry::chainvet_registry>();
 };
 
-/// Where the text of a policy error goes.
-struct ErrorBuffer(Buffer);
-
-impl ErrorBuffer {
-    /// Copies `error` (truncated if need be) and gives `PolicyInvalid`, whatever the copy
-    /// says: the policy failing is the result the caller must see.
-    ///
-    /// # Safety
-    /// As `Buffer::write`.
-    unsafe fn report(self, error: &PolicyError) -> chainvet_result {
-        // SAFETY: forwarded from this function's contract.
-        let _ = unsafe { self.0.write(&error.0) };
-        chainvet_result::PolicyInvalid
-    }
-}
-
 /// Shared tail of the three constructors: make the validator (or report why not) and
 /// write it out.
 ///
@@ -63,9 +55,9 @@ impl ErrorBuffer {
 /// `out` and `error` were made from pointers valid for writes (the exported function's
 /// contract).
 unsafe fn finish(
-    made: Result<Validator, PolicyError>,
+    made: Result<Validator, LoadError>,
     out: Out<*mut chainvet_validator>,
-    error: ErrorBuffer,
+    error: Buffer,
 ) -> Result<(), chainvet_result> {
     match made {
         Ok(inner) => {
@@ -74,7 +66,7 @@ unsafe fn finish(
             Ok(())
         }
         // SAFETY: per this function's contract.
-        Err(e) => Err(unsafe { error.report(&e) }),
+        Err(e) => Err(unsafe { error.fail(&e, chainvet_result::PolicyInvalid) }),
     }
 }
 
@@ -109,9 +101,12 @@ pub unsafe extern "C" fn chainvet_validator_new(
 /// `chainvet_validator_new_from_policy_file` to resolve it against the policy file).
 ///
 /// Returns `CHAINVET_RESULT_POLICY_INVALID` if the text is not UTF-8, does not parse, has
-/// an unknown key or bad value, or its trust store cannot be loaded. The message (e.g.
-/// `invalid policy TOML: TOML parse error at line 1, column 1 ... unknown field
-/// `rsa_min_bit` ...`) is then copied into `error_buf` as `chainvet_code_message` copies
+/// an unknown key or bad value, or its trust store cannot be loaded. The message, in the
+/// one format of every load error (policy, trust store, registry),
+/// `FILE:LINE:COLUMN: field: message` with the parts that are known (text has the file
+/// `<text>`; e.g. `<text>:1:1: rsa_min_bit: invalid policy TOML: unknown field
+/// `rsa_min_bit`, expected one of ...`), is then copied into `error_buf` as
+/// `chainvet_code_message` copies
 /// (NUL-terminated, truncated to `error_buf_len` bytes if need be; the result stays
 /// `CHAINVET_RESULT_POLICY_INVALID`), and its full length to `*error_len_out`. Pass
 /// `error_buf = NULL, error_buf_len = 0` and/or `error_len_out = NULL` if you do not want
@@ -138,10 +133,10 @@ pub unsafe extern "C" fn chainvet_validator_new_from_policy(
         // SAFETY: per this function's contract, NULL or `policy_len` readable bytes.
         let text = unsafe { pointer::slice(policy.cast::<u8>(), policy_len) }?;
         let out = Out::new(validator_out)?;
-        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         let made = std::str::from_utf8(text)
             .map_err(|e| {
-                PolicyError(format!(
+                LoadError::new(format!(
                     "the policy is not UTF-8 text: invalid byte at offset {}",
                     e.valid_up_to()
                 ))
@@ -177,7 +172,7 @@ pub unsafe extern "C" fn chainvet_validator_new_from_policy_file(
         // SAFETY: per this function's contract, NULL or NUL-terminated.
         let path = path_of(unsafe { pointer::c_str(path) }?)?;
         let out = Out::new(validator_out)?;
-        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         let made = Policy::from_file(&path).and_then(Validator::new);
         // SAFETY: `out` and `error` were checked and are writable per this function's
         // contract.
@@ -194,8 +189,9 @@ pub unsafe extern "C" fn chainvet_validator_new_from_policy_file(
 /// `validator` is unchanged.
 ///
 /// Returns `CHAINVET_RESULT_POLICY_INVALID` if the text holds no CERTIFICATE block or a
-/// block that is not a usable certificate; the message (e.g. `trust store certificate 1
-/// is not usable: ...`) is copied into `error_buf` as for
+/// block that is not a usable certificate; the message, naming the block's BEGIN line
+/// and its number (e.g. `<text>:27:1: certificate 2: not a usable certificate: ...`),
+/// is copied into `error_buf` as for
 /// `chainvet_validator_new_from_policy` (NUL-terminated, truncated if need be, full
 /// length to `*error_len_out`; both may be NULL/0; untouched on success). Returns
 /// `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `pem` or `validator_out` is NULL or
@@ -226,7 +222,7 @@ pub unsafe extern "C" fn chainvet_validator_new_with_trust_store(
         // SAFETY: per this function's contract, NULL or `pem_len` readable bytes.
         let pem = unsafe { pointer::slice(pem, pem_len) }?;
         let out = Out::new(validator_out)?;
-        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         let made = TrustStore::from_pem(pem)
             .map(|trust| Validator::with_trust_store(base.inner.policy().clone(), trust));
         // SAFETY: `out` and `error` were checked and are writable per this function's
@@ -261,7 +257,7 @@ pub unsafe extern "C" fn chainvet_validator_new_with_trust_store_file(
         // SAFETY: per this function's contract, NULL or NUL-terminated.
         let path = path_of(unsafe { pointer::c_str(path) }?)?;
         let out = Out::new(validator_out)?;
-        let error = ErrorBuffer(Buffer::new(error_buf, error_buf_len, error_len_out)?);
+        let error = Buffer::new(error_buf, error_buf_len, error_len_out)?;
         let made = TrustStore::from_file(&path)
             .map(|trust| Validator::with_trust_store(base.inner.policy().clone(), trust));
         // SAFETY: `out` and `error` were checked and are writable per this function's
@@ -285,20 +281,6 @@ pub unsafe extern "C" fn chainvet_validator_trust_anchor_count(
     })
 }
 
-/// A C path as a `PathBuf`: any bytes on Unix, UTF-8 elsewhere.
-#[cfg(unix)]
-pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
-    use std::os::unix::ffi::OsStrExt;
-    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(path.to_bytes())))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn path_of(path: &CStr) -> Result<PathBuf, chainvet_result> {
-    path.to_str()
-        .map(PathBuf::from)
-        .map_err(|_| chainvet_result::InvalidParameter)
-}
-
 /// Frees a validator. NULL is a no-op. Reports it made stay valid.
 ///
 /// # Safety
@@ -312,112 +294,56 @@ pub unsafe extern "C" fn chainvet_validator_free(validator: *mut chainvet_valida
     })
 }
 
-/// Runs `validate` with the caller's options, or all defaults for NULL.
-///
-/// # Safety
-/// `options` is NULL or a live options object.
-unsafe fn with_options<T>(
-    options: *const chainvet_options,
-    validate: impl FnOnce(&Options) -> T,
-) -> T {
-    // SAFETY: per this function's contract.
-    match unsafe { pointer::borrow(options) } {
-        Ok(o) => validate(o.core()),
-        Err(_) => validate(&Options::default()),
-    }
+/// A revocation mode (`chainvet_validator_new_with_revocation_mode`), as the policy's
+/// `[revocation] mode` key names it.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum chainvet_revocation_mode {
+    /// No revocation checking (`mode = "off"`).
+    Off = 1,
+    /// Revoked and unknown reject; no answer is a warning (`mode = "soft-fail"`).
+    SoftFail = 2,
+    /// Revoked and unknown reject, and so does no answer (`mode = "hard-fail"`).
+    HardFail = 3,
 }
 
-/// Vets a PEM bundle (`pem_len` bytes at `pem`, as a client uploaded it: leaf,
-/// intermediates, root) and writes the report to `*report_out`. `options` may be NULL
-/// (validate now).
+/// Makes a validator with the policy and trust anchors of `validator` but the
+/// revocation mode `mode` (a `chainvet_revocation_mode`), whatever the policy's
+/// `[revocation] mode` says. The new validator has caches of its own; `validator` is
+/// unchanged.
 ///
-/// Every problem with the bundle, however broken or hostile (binary data, a private key,
-/// 10 MB of noise), is a finding in the report, never an error result: the call returns
-/// `CHAINVET_RESULT_OK` unless an argument is wrong (`CHAINVET_RESULT_NULL_PARAMETER`
-/// if `validator`, `pem` or `report_out` is NULL, even with `pem_len == 0`;
-/// `CHAINVET_RESULT_INVALID_PARAMETER` if `pem_len > PTRDIFF_MAX`).
+/// Returns `CHAINVET_RESULT_NULL_PARAMETER` if `validator` or `validator_out` is NULL,
+/// `CHAINVET_RESULT_INVALID_PARAMETER` if `mode` is not a `chainvet_revocation_mode`;
+/// nothing is written then.
 ///
-/// Ownership: the caller owns the report and frees it with `chainvet_report_free`;
-/// nothing of `pem` or `options` is retained.
+/// Ownership: the caller owns the new validator and frees it with
+/// `chainvet_validator_free`, independently of `validator`.
 ///
 /// # Safety
-/// `validator` is NULL or a live validator; `pem` is NULL or readable for `pem_len`
-/// bytes; `options` is NULL or a live options object no thread changes during the call;
-/// `report_out` is NULL or valid for writing a pointer.
+/// `validator` is NULL or a live validator; `validator_out` is NULL or valid for writing
+/// a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn chainvet_validator_validate_pem(
+pub unsafe extern "C" fn chainvet_validator_new_with_revocation_mode(
     validator: *const chainvet_validator,
-    pem: *const u8,
-    pem_len: usize,
-    options: *const chainvet_options,
-    report_out: *mut *mut chainvet_report,
+    mode: u32,
+    validator_out: *mut *mut chainvet_validator,
 ) -> chainvet_result {
     guard(|| {
         // SAFETY: per this function's contract, NULL or a live validator.
-        let validator = unsafe { pointer::borrow(validator) }?;
-        // SAFETY: per this function's contract, NULL or `pem_len` readable bytes.
-        let pem = unsafe { pointer::slice(pem, pem_len) }?;
-        let out = Out::new(report_out)?;
-        // SAFETY: per this function's contract, NULL or a live options object.
-        let report = unsafe { with_options(options, |o| validator.inner.validate_with(pem, o)) };
+        let base = unsafe { pointer::borrow(validator) }?;
+        let out = Out::new(validator_out)?;
+        let mode = match mode {
+            1 => Mode::Off,
+            2 => Mode::SoftFail,
+            3 => Mode::HardFail,
+            _ => return Err(chainvet_result::InvalidParameter),
+        };
+        let mut policy = base.inner().policy().clone();
+        policy.revocation.mode = mode;
+        let made = Validator::with_trust_store(policy, base.inner().trust_store().clone());
         // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
-        unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
-        Ok(())
-    })
-}
-
-/// Vets a list of `cert_count` DER certificates, leaf first, as a TLS stack hands over
-/// the peer's chain: certificate `i` is `cert_lens[i]` bytes at `certs[i]`. With
-/// OpenSSL on the server side, `SSL_get_peer_cert_chain` omits the leaf: put
-/// `SSL_get0_peer_certificate` first (or, in a verify callback set with
-/// `SSL_CTX_set_cert_verify_callback`, pass `X509_STORE_CTX_get0_untrusted`, which is the
-/// chain as sent, leaf first). Convert each `X509` with `i2d_X509`. Certificate indices
-/// in the report's findings are positions in this list.
-///
-/// As for `chainvet_validator_validate_pem`, problems with the certificates are findings
-/// (`cert_count == 0` gives `input.empty`), and the result is `CHAINVET_RESULT_OK` unless
-/// an argument is wrong: `CHAINVET_RESULT_NULL_PARAMETER` if `validator`, `certs`,
-/// `cert_lens`, any `certs[i]` or `report_out` is NULL (`certs` and `cert_lens` even with
-/// `cert_count == 0`); `CHAINVET_RESULT_INVALID_PARAMETER` for a length over
-/// `PTRDIFF_MAX` or a misaligned array.
-///
-/// Ownership: the caller owns the report and frees it with `chainvet_report_free`;
-/// nothing of `certs` or `options` is retained.
-///
-/// # Safety
-/// `validator` is NULL or a live validator; `certs` and `cert_lens` are NULL or readable
-/// arrays of `cert_count` elements; each non-NULL `certs[i]` is readable for
-/// `cert_lens[i]` bytes; `options` is NULL or a live options object no thread changes
-/// during the call; `report_out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn chainvet_validator_validate_der(
-    validator: *const chainvet_validator,
-    certs: *const *const u8,
-    cert_lens: *const usize,
-    cert_count: usize,
-    options: *const chainvet_options,
-    report_out: *mut *mut chainvet_report,
-) -> chainvet_result {
-    guard(|| {
-        // SAFETY: per this function's contract, NULL or a live validator.
-        let validator = unsafe { pointer::borrow(validator) }?;
-        // SAFETY: per this function's contract, NULL or `cert_count` readable pointers.
-        let ptrs = unsafe { pointer::slice(certs, cert_count) }?;
-        // SAFETY: per this function's contract, NULL or `cert_count` readable lengths.
-        let lens = unsafe { pointer::slice(cert_lens, cert_count) }?;
-        let out = Out::new(report_out)?;
-        let ders = ptrs
-            .iter()
-            .zip(lens)
-            // SAFETY: per this function's contract, each `certs[i]` is NULL or readable
-            // for `cert_lens[i]` bytes.
-            .map(|(&p, &len)| unsafe { pointer::slice(p, len) })
-            .collect::<Result<Vec<&[u8]>, _>>()?;
-        // SAFETY: per this function's contract, NULL or a live options object.
-        let report =
-            unsafe { with_options(options, |o| validator.inner.validate_der_with(&ders, o)) };
-        // SAFETY: `out` is non-NULL and aligned; writable per this function's contract.
-        unsafe { out.write(pointer::into_handle(chainvet_report::new(report))) };
+        unsafe { out.write(pointer::into_handle(chainvet_validator::from_inner(made))) };
         Ok(())
     })
 }

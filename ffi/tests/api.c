@@ -7,6 +7,11 @@
  * (FIXTURES_DIR is what `cargo run -p chainvet-ffi --example gen-c-fixtures` wrote.) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "common.h"
 
@@ -234,7 +239,8 @@ static void test_validator_constructors(void) {
                CHAINVET_RESULT_POLICY_INVALID);
   CHECK(v == UNTOUCHED);
   CHECK_STR_CONTAINS(err, "rsa_min_bit");
-  CHECK_STR_CONTAINS(err, "line 2");
+  /* The one load-error format: FILE:LINE:COL: field: message (text has no file). */
+  CHECK(strncmp(err, "<text>:2:1: rsa_min_bit: ", strlen("<text>:2:1: rsa_min_bit: ")) == 0);
   CHECK(err_len == strlen(err));
   /* The same into a small buffer: truncated, NUL-terminated, full length reported, and
    * still POLICY_INVALID (the result the caller must see). */
@@ -369,7 +375,7 @@ static void test_report_accessors(const chainvet_validator *v, const chainvet_op
   CHECK_RESULT(chainvet_report_finding_message(r, k, &message), CHAINVET_RESULT_OK);
   CHECK_STR_CONTAINS(message, "reverse order");
   CHECK_RESULT(chainvet_report_finding_hint(r, k, &hint), CHAINVET_RESULT_OK);
-  CHECK_STR_CONTAINS(hint, "2, 1, 0");
+  CHECK_STR_CONTAINS(hint, "3, 2, 1");
   const char *message2 = NULL;
   CHECK_RESULT(chainvet_report_finding_message(r, k, &message2), CHAINVET_RESULT_OK);
   CHECK(message2 == message);
@@ -622,8 +628,7 @@ static void test_registry(void) {
   snprintf(path, sizeof path, "%s/bad-registry.toml", unit_dir);
   CHECK_RESULT(chainvet_registry_new_from_file(path, &bad, err, sizeof err, &err_len),
                CHAINVET_RESULT_REGISTRY_INVALID);
-  CHECK_STR_CONTAINS(err, "bad-registry.toml: line 5");
-  CHECK_STR_CONTAINS(err, "clients.broken.sha256[0]");
+  CHECK_STR_CONTAINS(err, "bad-registry.toml:5:11: clients.broken.sha256[0]: ");
   CHECK(err_len == strlen(err));
   char small[8];
   size_t full = 0;
@@ -1115,7 +1120,8 @@ static void test_trust_store_constructors(void) {
   CHECK_RESULT(chainvet_validator_new_with_trust_store(base, (const uint8_t *)broken, strlen(broken), &none,
                                                        err, sizeof err, NULL),
                CHAINVET_RESULT_POLICY_INVALID);
-  CHECK_STR_CONTAINS(err, "trust store certificate 0 is not usable");
+  CHECK(strncmp(err, "<text>:1:1: certificate 1: not a usable certificate",
+                strlen("<text>:1:1: certificate 1: not a usable certificate")) == 0);
   CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, 0, &none, err, sizeof err, NULL),
                CHAINVET_RESULT_POLICY_INVALID);
   size_t big = 10 * 1024 * 1024;
@@ -1442,6 +1448,95 @@ static void test_presented(void) {
 }
 
 /* Trust-store mode with revocation input: the CRL made by `openssl ca -gencrl`. */
+/* RFC 5280 6.1.1 policy inputs per validation, and the policy set of the accepted path. */
+static void test_presented_policies(void) {
+  chainvet_validator *base = NULL, *v = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/root.pem", unit_dir);
+  REQUIRE(chainvet_validator_new_with_trust_store_file(base, path, &v, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  chainvet_options *o = options_at(at);
+  chainvet_presented_options *p = NULL;
+  REQUIRE(chainvet_presented_options_new(&p) == CHAINVET_RESULT_OK);
+  static const char *const inter[] = {"policy-1.der"};
+  struct ders pool = load_ders(unit_dir, inter, 1);
+  const char *p1 = "1.3.6.1.4.1.55555.1", *p2 = "1.3.6.1.4.1.55555.2";
+
+  /* No inputs: the policy's (any policy); the path is valid for P1. */
+  chainvet_report *r = presented(v, unit_dir, "policy-0.der", &pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  size_t count = 99;
+  CHECK_RESULT(chainvet_report_certificate_policies_count(r, &count), CHAINVET_RESULT_OK);
+  CHECK(count == 1);
+  const char *oid = NULL;
+  CHECK_RESULT(chainvet_report_certificate_policy(r, 0, &oid), CHAINVET_RESULT_OK);
+  CHECK(oid != NULL && strcmp(oid, p1) == 0);
+  oid = UNTOUCHED;
+  CHECK_RESULT(chainvet_report_certificate_policy(r, 1, &oid), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK(oid == UNTOUCHED);
+  CHECK_RESULT(chainvet_report_certificate_policy(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_certificate_policies_count(NULL, &count), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_certificate_policies_count(r, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  check_json(r, "\"certificate_policies\":[\"1.3.6.1.4.1.55555.1\"]");
+  chainvet_report_free(r);
+
+  /* Explicit P2: the path is not valid for it. */
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, p2, strlen(p2)), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_explicit_policy(p, true), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "policy-0.der", &pool, p, o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_POLICY_INVALID) >= 0);
+  count = 99;
+  CHECK_RESULT(chainvet_report_certificate_policies_count(r, &count), CHAINVET_RESULT_NOT_PRESENT);
+  CHECK(count == 99);
+  CHECK_RESULT(chainvet_report_certificate_policy(r, 0, &oid), CHAINVET_RESULT_NOT_PRESENT);
+  chainvet_report_free(r);
+  /* P1 added: valid for it, and only it is reported. */
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, p1, strlen(p1)), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "policy-0.der", &pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK_RESULT(chainvet_report_certificate_policies_count(r, &count), CHAINVET_RESULT_OK);
+  CHECK(count == 1);
+  chainvet_report_free(r);
+  /* The leaf without policies fails explicit policy; the inhibits are accepted. */
+  static const char *const good_inter[] = {"good-1.der"};
+  struct ders good_pool = load_ders(unit_dir, good_inter, 1);
+  CHECK_RESULT(chainvet_presented_options_set_inhibit_policy_mapping(p, true), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_presented_options_set_inhibit_any_policy(p, true), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "good-0.der", &good_pool, p, o);
+  CHECK(find_code(r, CHAINVET_CODE_CHAIN_POLICY_INVALID) >= 0);
+  chainvet_report_free(r);
+  /* Cleared: the policy's inputs again; no policy anywhere is an empty set. */
+  CHECK_RESULT(chainvet_presented_options_clear_policy_inputs(p), CHAINVET_RESULT_OK);
+  r = presented(v, unit_dir, "good-0.der", &good_pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK_RESULT(chainvet_report_certificate_policies_count(r, &count), CHAINVET_RESULT_OK);
+  CHECK(count == 0);
+  chainvet_report_free(r);
+
+  /* Misuse: not an OID, not UTF-8, NULL, huge; nothing changes. */
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, "x.y", 3), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, "", 0), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, "1.2\xff", 4), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, NULL, 0), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(NULL, p1, strlen(p1)), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_add_policy_oid(p, p1, SIZE_MAX), CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_explicit_policy(NULL, true), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_inhibit_policy_mapping(NULL, true), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_set_inhibit_any_policy(NULL, true), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_presented_options_clear_policy_inputs(NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  r = presented(v, unit_dir, "good-0.der", &good_pool, p, o);
+  CHECK(chainvet_report_accepted(r));
+  chainvet_report_free(r);
+
+  free_ders(&pool);
+  free_ders(&good_pool);
+  chainvet_presented_options_free(p);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  chainvet_validator_free(base);
+}
+
 static void test_presented_revocation(void) {
   size_t len;
   char *at_text = (char *)read_file(revocation_dir, "at.txt", &len);
@@ -1524,6 +1619,302 @@ static void test_lifetimes(void) {
   chainvet_validator_free(v);
 }
 
+/* Listens on 127.0.0.1:port (non-blocking); -1 if the port cannot be bound. */
+static int listen_on(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 64) != 0) {
+    close(fd);
+    return -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+/* Connections waiting on a listener (each accepted and closed). */
+static int count_connections(int fd) {
+  int n = 0;
+  for (;;) {
+    int c = accept(fd, NULL, NULL);
+    if (c < 0) break;
+    close(c);
+    n++;
+  }
+  return n;
+}
+
+/* An attacker's own chain names OCSP and CRL URLs on a port we listen on: validate_pem,
+   validate_der and validate_presented never connect to it, with or without a trust
+   store; a trusted chain does not reach loopback either unless the policy opens it, and
+   the operator-facing detail says why (the message does not). */
+static void test_no_fetch_for_untrusted_chains(const char *dir) {
+  size_t len;
+  char *port_text = (char *)read_file(dir, "port.txt", &len);
+  int port = atoi(port_text);
+  free(port_text);
+  char *at_text = (char *)read_file(dir, "at.txt", &len);
+  int64_t when = strtoll(at_text, NULL, 10);
+  free(at_text);
+  int fd = listen_on(port);
+  REQUIRE(fd >= 0);
+  size_t pem_len, leaf_len, ca_len;
+  unsigned char *pem = read_file(dir, "chain.pem", &pem_len);
+  unsigned char *leaf = read_file(dir, "leaf.der", &leaf_len);
+  unsigned char *ca = read_file(dir, "ca.der", &ca_len);
+  const uint8_t *ders[2] = {leaf, ca};
+  size_t lens[2] = {leaf_len, ca_len};
+  chainvet_options *o = options_at(when);
+  chainvet_report *r = NULL;
+
+  chainvet_validator *plain = NULL;
+  REQUIRE(chainvet_validator_new(&plain) == CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_validator_validate_pem(plain, pem, pem_len, o, &r), CHAINVET_RESULT_OK);
+  chainvet_report_free(r);
+  CHECK_RESULT(chainvet_validator_validate_der(plain, ders, lens, 2, o, &r), CHAINVET_RESULT_OK);
+  chainvet_report_free(r);
+  chainvet_validator_free(plain);
+  CHECK(count_connections(fd) == 0);
+
+  /* Trusted: the chain verifies, but 127.0.0.1 is not opened. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/trusting.toml", dir);
+  chainvet_validator *trusting = NULL;
+  REQUIRE(chainvet_validator_new_from_policy_file(path, &trusting, NULL, 0, NULL) == CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_validator_validate_pem(trusting, pem, pem_len, o, &r), CHAINVET_RESULT_OK);
+  CHECK(!chainvet_report_accepted(r));
+  long i = find_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE);
+  REQUIRE(i >= 0);
+  const char *message = NULL, *detail = NULL;
+  CHECK_RESULT(chainvet_report_finding_message(r, (size_t)i, &message), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_report_finding_detail(r, (size_t)i, &detail), CHAINVET_RESULT_OK);
+  REQUIRE(detail != NULL);
+  CHECK_STR_CONTAINS(detail, "loopback");
+  CHECK(strstr(message, "loopback") == NULL);
+  /* A finding without detail gives NULL; misuse writes nothing. */
+  const char *untouched = UNTOUCHED;
+  CHECK_RESULT(chainvet_report_finding_detail(r, SIZE_MAX, &untouched), CHAINVET_RESULT_OUT_OF_RANGE);
+  CHECK(untouched == UNTOUCHED);
+  CHECK_RESULT(chainvet_report_finding_detail(NULL, 0, &untouched), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_report_finding_detail(r, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  chainvet_report_free(r);
+  CHECK(count_connections(fd) == 0);
+  chainvet_validator_free(trusting);
+
+  chainvet_options_free(o);
+  free(pem);
+  free(leaf);
+  free(ca);
+  close(fd);
+}
+
+/* A CRL parsed once (chainvet_crl_new) serves many validations through any number of
+   options objects, outlives its own handle there, and is removed by
+   chainvet_options_clear_revocation_input. */
+static void test_parsed_crl(void) {
+  size_t len;
+  unsigned char *der = read_file(revocation_dir, "crl.der", &len);
+  chainvet_crl *crl = NULL;
+  char err[256];
+  size_t err_len = 0;
+  CHECK_RESULT(chainvet_crl_new(der, len, &crl, err, sizeof err, &err_len), CHAINVET_RESULT_OK);
+  REQUIRE(crl != NULL);
+  chainvet_validator *v = NULL;
+  REQUIRE(chainvet_validator_new(&v) == CHAINVET_RESULT_OK);
+  chainvet_options *o = NULL;
+  REQUIRE(chainvet_options_new(&o) == CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_set_offline(o, true), CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_options_add_parsed_crl(o, crl), CHAINVET_RESULT_OK);
+  chainvet_crl_free(crl); /* the options keep their own reference */
+  for (int round = 0; round < 3; round++) {
+    chainvet_report *r = validate_rev(v, "revoked.pem", o);
+    CHECK(!chainvet_report_accepted(r));
+    CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) >= 0);
+    chainvet_report_free(r);
+    r = validate_rev(v, "good.pem", o);
+    CHECK(chainvet_report_accepted(r));
+    chainvet_report_free(r);
+  }
+  CHECK_RESULT(chainvet_options_clear_revocation_input(o), CHAINVET_RESULT_OK);
+  chainvet_report *r = validate_rev(v, "revoked.pem", o);
+  CHECK(find_code(r, CHAINVET_CODE_REVOCATION_REVOKED) < 0);
+  chainvet_report_free(r);
+
+  /* Not a CRL: refused with a reason; misuse. */
+  chainvet_crl *bad = UNTOUCHED;
+  CHECK_RESULT(chainvet_crl_new((const uint8_t *)"junk", 4, &bad, err, sizeof err, &err_len),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK(bad == UNTOUCHED && err_len > 0 && strlen(err) > 0);
+  CHECK_RESULT(chainvet_crl_new(NULL, 1, &bad, NULL, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_crl_new(der, len, NULL, NULL, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_parsed_crl(o, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_options_add_parsed_crl(NULL, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  chainvet_crl_free(NULL);
+  chainvet_options_free(o);
+  chainvet_validator_free(v);
+  free(der);
+}
+
+/* What a gateway does at configuration load: override the policy's revocation mode, and
+ * check CRL files before the first handshake needs them. */
+static void test_gateway_load(void) {
+  size_t len;
+  char *at_text = (char *)read_file(revocation_dir, "at.txt", &len);
+  int64_t now = strtoll(at_text, NULL, 10);
+  free(at_text);
+  chainvet_validator *base = NULL, *anchored = NULL, *hard = NULL, *off = NULL, *soft = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  unsigned char *root = read_file(revocation_dir, "root.pem", &len);
+  REQUIRE(chainvet_validator_new_with_trust_store(base, root, len, &anchored, NULL, 0, NULL) ==
+          CHAINVET_RESULT_OK);
+  free(root);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(anchored, CHAINVET_REVOCATION_MODE_HARD_FAIL,
+                                                           &hard),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(hard, CHAINVET_REVOCATION_MODE_OFF, &off),
+               CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(hard, CHAINVET_REVOCATION_MODE_SOFT_FAIL, &soft),
+               CHAINVET_RESULT_OK);
+  /* The trust anchors come along. */
+  CHECK(chainvet_validator_trust_anchor_count(hard) == chainvet_validator_trust_anchor_count(anchored));
+  CHECK(chainvet_validator_trust_anchor_count(off) >= 1);
+
+  chainvet_options *o = options_at(now);
+  CHECK_RESULT(chainvet_options_set_offline(o, true), CHAINVET_RESULT_OK);
+  static const char *const ca[] = {"ca.der"};
+  struct ders pool = load_ders(revocation_dir, ca, 1);
+  /* Offline with nothing supplied: hard-fail rejects, soft-fail warns, off never asks. */
+  chainvet_report *r = presented(hard, revocation_dir, "good-0.der", &pool, NULL, o);
+  CHECK(!chainvet_report_accepted(r));
+  CHECK(count_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE) == 1);
+  chainvet_report_free(r);
+  r = presented(soft, revocation_dir, "good-0.der", &pool, NULL, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(count_code(r, CHAINVET_CODE_REVOCATION_UNAVAILABLE) == 1);
+  chainvet_report_free(r);
+  add_file(o, "crl.der", chainvet_options_add_crl);
+  r = presented(off, revocation_dir, "revoked-0.der", &pool, NULL, o);
+  CHECK(chainvet_report_accepted(r));
+  CHECK(chainvet_report_revocation_count(r) == 0);
+  chainvet_report_free(r);
+  r = presented(hard, revocation_dir, "revoked-0.der", &pool, NULL, o);
+  CHECK(count_code(r, CHAINVET_CODE_REVOCATION_REVOKED) == 1);
+  chainvet_report_free(r);
+  free_ders(&pool);
+  chainvet_options_free(o);
+
+  /* Misuse: nothing is written. */
+  chainvet_validator *untouched = UNTOUCHED;
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(anchored, 0, &untouched),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(anchored, 4, &untouched),
+               CHAINVET_RESULT_INVALID_PARAMETER);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(NULL, 1, &untouched),
+               CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK(untouched == UNTOUCHED);
+  CHECK_RESULT(chainvet_validator_new_with_revocation_mode(anchored, 1, NULL),
+               CHAINVET_RESULT_NULL_PARAMETER);
+
+  /* CRL check: the DER and PEM CRLs load; a certificate, noise and nothing do not. */
+  static const char *const good_crls[] = {"crl.der", "crl.pem"};
+  for (size_t k = 0; k < 2; k++) {
+    unsigned char *crl = read_file(revocation_dir, good_crls[k], &len);
+    CHECK_RESULT(chainvet_crl_check(crl, len, NULL, 0, NULL), CHAINVET_RESULT_OK);
+    free(crl);
+  }
+  char why[128];
+  size_t why_len = 0;
+  unsigned char *cert = read_file(revocation_dir, "good-0.der", &len);
+  CHECK_RESULT(chainvet_crl_check(cert, len, why, sizeof why, &why_len), CHAINVET_RESULT_CRL_INVALID);
+  CHECK_STR_CONTAINS(why, "not a valid CRL");
+  CHECK(why_len == strlen(why));
+  free(cert);
+  unsigned char *noise = random_bytes(4096, 15);
+  CHECK_RESULT(chainvet_crl_check(noise, 4096, why, 8, NULL), CHAINVET_RESULT_CRL_INVALID);
+  CHECK(strlen(why) == 7);
+  free(noise);
+  CHECK_RESULT(chainvet_crl_check((const uint8_t *)"", 0, NULL, 0, NULL), CHAINVET_RESULT_CRL_INVALID);
+  CHECK_RESULT(chainvet_crl_check(NULL, 0, NULL, 0, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  CHECK_RESULT(chainvet_crl_check((const uint8_t *)"x", 1, NULL, 4, NULL), CHAINVET_RESULT_NULL_PARAMETER);
+  char code_text[128];
+  CHECK_RESULT(chainvet_code_message(CHAINVET_RESULT_CRL_INVALID, code_text, sizeof code_text, NULL),
+               CHAINVET_RESULT_OK);
+  CHECK_STR_CONTAINS(code_text, "CHAINVET_RESULT_CRL_INVALID");
+
+  chainvet_validator_free(soft);
+  chainvet_validator_free(off);
+  chainvet_validator_free(hard);
+  chainvet_validator_free(anchored);
+  chainvet_validator_free(base);
+}
+
+/* Writes `text` to `name` in the unit fixtures directory; returns its path in `path`. */
+static void write_fixture(const char *name, const void *text, size_t len, char *path, size_t path_len) {
+  snprintf(path, path_len, "%s/%s", unit_dir, name);
+  FILE *f = fopen(path, "wb");
+  REQUIRE(f != NULL);
+  REQUIRE(fwrite(text, 1, len, f) == len);
+  REQUIRE(fclose(f) == 0);
+}
+
+/* Policy, trust store and registry files that do not load: one message format,
+ * FILE:LINE:COL: field: message, copied into the caller's buffer. */
+static void test_load_errors(void) {
+  char path[4096], err[1024], expected[4200];
+  chainvet_validator *v = UNTOUCHED;
+
+  const char *policy = "leaf_min_lifetime_days = 0\n[revocation]\nmode = \"strict\"\n";
+  write_fixture("broken-policy.toml", policy, strlen(policy), path, sizeof path);
+  CHECK_RESULT(chainvet_validator_new_from_policy_file(path, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  snprintf(expected, sizeof expected, "%s:3:8: revocation.mode: invalid policy TOML: ", path);
+  CHECK(strncmp(err, expected, strlen(expected)) == 0);
+  CHECK_STR_CONTAINS(err, "strict");
+
+  /* A trust store whose second block is no certificate: its BEGIN line, column 1. */
+  size_t root_len;
+  unsigned char *root = read_file(unit_dir, "root.pem", &root_len);
+  const char *junk = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  size_t total = root_len + strlen(junk);
+  unsigned char *roots = malloc(total);
+  REQUIRE(roots != NULL);
+  memcpy(roots, root, root_len);
+  memcpy(roots + root_len, junk, strlen(junk));
+  size_t line = 1;
+  for (size_t k = 0; k < root_len; k++) line += root[k] == '\n';
+  write_fixture("bad-roots.pem", roots, total, path, sizeof path);
+  chainvet_validator *base = NULL;
+  REQUIRE(chainvet_validator_new(&base) == CHAINVET_RESULT_OK);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store_file(base, path, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  snprintf(expected, sizeof expected, "%s:%zu:1: certificate 2: not a usable certificate: ", path, line);
+  CHECK(strncmp(err, expected, strlen(expected)) == 0);
+  CHECK_RESULT(chainvet_validator_new_with_trust_store(base, roots, total, &v, err, sizeof err, NULL),
+               CHAINVET_RESULT_POLICY_INVALID);
+  snprintf(expected, sizeof expected, "<text>:%zu:1: certificate 2: ", line);
+  CHECK(strncmp(err, expected, strlen(expected)) == 0);
+  free(roots);
+  free(root);
+
+  /* A registry naming a certificate file that is not there, on line 3 column 3. */
+  const char *registry = "[clients.acme]\ncertificates = [\"good.pem\",\n  \"missing.pem\"]\n";
+  write_fixture("broken-registry.toml", registry, strlen(registry), path, sizeof path);
+  chainvet_registry *reg = UNTOUCHED;
+  CHECK_RESULT(chainvet_registry_new_from_file(path, &reg, err, sizeof err, NULL),
+               CHAINVET_RESULT_REGISTRY_INVALID);
+  snprintf(expected, sizeof expected, "%s:3:3: clients.acme.certificates[1]: ", path);
+  CHECK(strncmp(err, expected, strlen(expected)) == 0);
+  CHECK_STR_CONTAINS(err, "missing.pem");
+  CHECK(reg == UNTOUCHED && v == UNTOUCHED);
+  chainvet_validator_free(base);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s FIXTURES_DIR EXPECTED_VERSION\n", argv[0]);
@@ -1558,9 +1949,16 @@ int main(int argc, char **argv) {
   test_registry();
   test_revocation();
   test_trust_store_constructors();
+  test_load_errors();
   test_presented_options();
   test_presented();
+  test_presented_policies();
   test_presented_revocation();
   test_lifetimes();
+  static char attacker[4096];
+  snprintf(attacker, sizeof attacker, "%s/attacker", argv[1]);
+  test_no_fetch_for_untrusted_chains(attacker);
+  test_parsed_crl();
+  test_gateway_load();
   return finish("api");
 }

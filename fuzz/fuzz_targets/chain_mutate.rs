@@ -49,7 +49,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     });
     if let Some((leaf, pool)) = refs.split_first() {
         let mut options = PresentedOptions::new(at, Usage::ClientAuth);
-        options.offline = true;
+        options.base.offline = true;
         let report = trusting.validate_presented(leaf, pool, &options);
         assert_eq!(report.accepted, report.errors().next().is_none());
     }

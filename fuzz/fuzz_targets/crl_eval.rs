@@ -20,8 +20,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         )
     });
     let mut options = PresentedOptions::new(Timestamp(1_704_067_200), Usage::ServerAuth);
-    options.crls = vec![data.to_vec()];
-    options.offline = true;
+    options.base.crls = vec![data.to_vec()];
+    options.base.offline = true;
     let report = validator.validate_presented(leaf, &[], &options);
     assert_eq!(report.accepted, report.errors().next().is_none());
 });

@@ -1,8 +1,8 @@
 //! One limbo testcase through chainvet's trust-store mode with `Policy::rfc5280()`.
 
 use chainvet::{
-    Certificate, KeyUsageBit, PeerName, Policy, PresentedOptions, Severity, Timestamp, TrustStore,
-    Usage, Validator,
+    Certificate, Engine, KeyUsageBit, PeerName, Policy, PresentedOptions, Severity, Timestamp,
+    TrustStore, Usage, Validator,
 };
 
 use crate::suite::{CaseResult, Kind, Outcome, Testcase};
@@ -25,8 +25,16 @@ pub(crate) struct Profiles {
 
 impl Profiles {
     pub(crate) fn new() -> Profiles {
+        let mut rfc5280 = Policy::rfc5280();
+        // A measuring knob: `CHAINVET_LIMBO_ENGINE=chainvet|webpki` runs the rfc5280
+        // profile on the named engine, to compare the engines case by case.
+        match std::env::var("CHAINVET_LIMBO_ENGINE").as_deref() {
+            Ok("chainvet") => rfc5280.path_validation.engine = Engine::Chainvet,
+            Ok("webpki") => rfc5280.path_validation.engine = Engine::Webpki,
+            _ => {}
+        }
         Profiles {
-            rfc5280: Policy::rfc5280(),
+            rfc5280,
             cabf: Policy::cabf(),
         }
     }
@@ -155,11 +163,11 @@ fn run(
 
     let mut options = PresentedOptions::default();
     // The suite is offline data: never fetch OCSP or CRLs named in its certificates.
-    options.offline = true;
+    options.base.offline = true;
     options.usage = usage;
     options.key_usage = key_usage;
     options.max_depth = case.max_chain_depth;
-    options.at = case
+    options.base.at = case
         .validation_time
         .as_deref()
         .map(Timestamp::parse_rfc3339)
@@ -172,7 +180,7 @@ fn run(
         options.peer_names.push(peer_name(&name.kind, &name.value)?);
     }
     for pem in &case.crls {
-        options.crls.push(der_of(pem, "a CRL")?);
+        options.base.crls.push(der_of(pem, "a CRL")?);
     }
 
     let report = validator.validate_presented(&leaf, &pool_refs, &options);

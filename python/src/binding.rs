@@ -5,25 +5,54 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chainvet::{BindingMode, Timestamp};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDateTime, PyInt, PyTuple};
+use pyo3::types::{PyBytes, PyDateTime, PyInt, PyString, PyTuple};
 
 use crate::certificate::{self, Pick};
-use crate::errors::{RegistrationError, RegistryError};
+use crate::errors::{RegistrationError, RegistryError, load_error};
 use crate::gil;
 use crate::input::Input;
 use crate::json;
-use crate::report::{errors_tuple, findings_tuple, to_json};
 use crate::time::{to_datetime, validation_time};
+use crate::verdict::Verdict;
 
 /// One certificate (or fingerprint or public-key pin) registered for a client, parsed
 /// once: what binding checks compare with each presented leaf.
 #[pyclass(frozen, eq, module = "chainvet", name = "Registration")]
-#[derive(PartialEq)]
 pub(crate) struct Registration {
     pub(crate) inner: chainvet::Registration,
+    /// The registered certificate's DER when it was given here (`from_certificate`),
+    /// which is what pickling needs; registrations loaded by a `Registry` have none.
+    pub(crate) der: Option<Vec<u8>>,
+}
+
+impl PartialEq for Registration {
+    /// What binding compares: the same registration whether or not its DER was kept.
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+
+/// What `Registration.__reduce__` returns: the restoring function and its arguments.
+type Reduced<'py> = (Bound<'py, PyAny>, (&'static str, Bound<'py, PyAny>, String));
+
+/// Rebuilds a `Registration` for pickle and `copy` (see `Registration.__reduce__`).
+#[pyfunction]
+pub(crate) fn _restore_registration(
+    py: Python<'_>,
+    kind: &str,
+    value: &Bound<'_, PyAny>,
+    label: String,
+) -> PyResult<Registration> {
+    match kind {
+        "certificate" => Registration::from_certificate(py, value, Some(label)),
+        "sha256" => Registration::from_sha256(&value.extract::<String>()?, Some(label)),
+        "spki" => Registration::from_spki_sha256(&value.extract::<String>()?, Some(label)),
+        _ => Err(PyValueError::new_err(format!(
+            "cannot restore a {kind} registration"
+        ))),
+    }
 }
 
 fn registration_error(e: chainvet::binding::RegistrationError) -> PyErr {
@@ -37,6 +66,7 @@ impl Registration {
                 Some(l) => inner.with_label(l),
                 None => inner,
             },
+            der: None,
         }
     }
 }
@@ -59,7 +89,9 @@ impl Registration {
         let cert = gil::enter(py, || certificate::parse(input, Pick::Leaf))?
             .map_err(|e| e.into_py::<RegistrationError>("cannot register the certificate"))?;
         let inner = chainvet::Registration::from_certificate(&cert);
-        Ok(Registration::labelled(inner, label))
+        let mut registration = Registration::labelled(inner, label);
+        registration.der = Some(cert.der().to_vec());
+        Ok(registration)
     }
 
     /// Pins the SHA-256 fingerprint of the whole certificate: 64 hex digits, colons
@@ -87,6 +119,7 @@ impl Registration {
     fn with_label(&self, label: String) -> Registration {
         Registration {
             inner: self.inner.clone().with_label(label),
+            der: self.der.clone(),
         }
     }
 
@@ -183,6 +216,34 @@ impl Registration {
     fn __repr__(&self) -> String {
         format!("<Registration {} {:?}>", self.kind(), self.inner.label())
     }
+
+    /// Pickling and `copy`: the certificate's DER (or the pinned hash) and the label. A
+    /// certificate registration loaded by a `Registry` keeps no DER and raises
+    /// `TypeError`: pickle the registry's source instead.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let restore = py
+            .import("chainvet._native")?
+            .getattr("_restore_registration")?;
+        let label = self.inner.label().to_owned();
+        let (kind, value) = match (self.kind(), &self.der) {
+            ("certificate", Some(der)) => ("certificate", PyBytes::new(py, der).into_any()),
+            ("certificate", None) => {
+                return Err(PyTypeError::new_err(
+                    "a certificate registration loaded from a registry cannot be pickled; \
+                     pickle the registry file or text and load it again",
+                ));
+            }
+            ("sha256", _) => (
+                "sha256",
+                PyString::new(py, &self.sha256().unwrap_or_default()).into_any(),
+            ),
+            _ => (
+                "spki",
+                PyString::new(py, &self.spki_sha256().unwrap_or_default()).into_any(),
+            ),
+        };
+        Ok((restore, (kind, value, label)))
+    }
 }
 
 fn hex(bytes: [u8; 32]) -> String {
@@ -216,7 +277,7 @@ impl Binding {
         for (i, item) in registrations.try_iter()?.enumerate() {
             let item = item?;
             let reg = item.cast::<Registration>().map_err(|_| {
-                pyo3::exceptions::PyTypeError::new_err(format!(
+                PyTypeError::new_err(format!(
                     "`registrations`[{i}] must be a chainvet.Registration (made with \
                      Registration.from_certificate, .from_sha256 or .from_spki_sha256)"
                 ))
@@ -237,11 +298,10 @@ impl Binding {
     /// The registrations, in the order given.
     #[getter]
     fn registrations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let items = self
-            .inner
-            .registrations()
-            .iter()
-            .map(|r| Registration { inner: r.clone() });
+        let items = self.inner.registrations().iter().map(|r| Registration {
+            inner: r.clone(),
+            der: None,
+        });
         PyTuple::new(py, items)
     }
 
@@ -281,36 +341,39 @@ impl Binding {
     }
 }
 
-/// The result of checking a presented leaf against a client's registrations.
-#[pyclass(frozen, module = "chainvet", name = "BindingOutcome")]
+/// The result of checking a presented leaf against a client's registrations: the
+/// verdict and the `binding.*` findings (`Verdict`; `certificate.malformed` for an
+/// unusable leaf), and the registration matched.
+#[pyclass(frozen, extends = Verdict, module = "chainvet", name = "BindingOutcome")]
 pub(crate) struct BindingOutcome {
-    inner: chainvet::BindingOutcome,
+    inner: Arc<chainvet::BindingOutcome>,
     registration: Option<chainvet::Registration>,
-    findings: PyOnceLock<Py<PyTuple>>,
 }
 
 impl BindingOutcome {
-    pub(crate) fn new(inner: chainvet::BindingOutcome, binding: &chainvet::Binding) -> Self {
+    /// A Python `BindingOutcome` of `inner`, naming the registration of `binding` it
+    /// matched.
+    pub(crate) fn new(
+        py: Python<'_>,
+        inner: chainvet::BindingOutcome,
+        binding: &chainvet::Binding,
+    ) -> PyResult<Py<BindingOutcome>> {
         let registration = inner
             .matched
             .and_then(|i| binding.registrations().get(i))
             .cloned();
-        BindingOutcome {
+        let inner = Arc::new(inner);
+        let base = Verdict::new(Arc::clone(&inner) as Arc<dyn crate::verdict::Outcome>);
+        let outcome = BindingOutcome {
             inner,
             registration,
-            findings: PyOnceLock::new(),
-        }
+        };
+        Py::new(py, PyClassInitializer::from(base).add_subclass(outcome))
     }
 }
 
 #[pymethods]
 impl BindingOutcome {
-    /// True iff no finding has severity "error" (the leaf is a registered certificate).
-    #[getter]
-    fn accepted(&self) -> bool {
-        self.inner.accepted
-    }
-
     /// Index (into `Binding.registrations`) of the registration the leaf matched.
     #[getter]
     fn matched(&self) -> Option<usize> {
@@ -322,35 +385,7 @@ impl BindingOutcome {
     fn registration(&self) -> Option<Registration> {
         self.registration
             .clone()
-            .map(|inner| Registration { inner })
-    }
-
-    /// The `binding.*` findings (and `certificate.malformed` for an unusable leaf).
-    #[getter]
-    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        findings_tuple(py, &self.findings, &self.inner.findings)
-    }
-
-    /// The findings of severity "error".
-    #[getter]
-    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        errors_tuple(py, &self.findings, &self.inner.findings)
-    }
-
-    /// Whether any finding has this code, e.g. `outcome.has("binding.serial_mismatch")`.
-    fn has(&self, code: &str) -> bool {
-        self.inner.findings.iter().any(|f| f.code.as_str() == code)
-    }
-
-    /// The outcome as a dict: accepted, matched, findings.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
-    }
-
-    /// The outcome as JSON text; `indent` pretty-prints.
-    #[pyo3(signature = (*, indent=None))]
-    fn to_json(&self, indent: Option<usize>) -> String {
-        to_json(&self.inner, indent)
+            .map(|inner| Registration { inner, der: None })
     }
 
     fn __repr__(&self) -> String {
@@ -373,19 +408,6 @@ pub(crate) struct Registry {
     inner: chainvet::Registry,
 }
 
-fn registry_error(py: Python<'_>, e: chainvet::RegistryError) -> PyErr {
-    let err = RegistryError::new_err(e.to_string());
-    let value = err.value(py);
-    let file = e.file.as_ref().map(|f| f.to_string_lossy().into_owned());
-    // Setting attributes on a fresh exception instance cannot fail.
-    let _ = value.setattr("file", file);
-    let _ = value.setattr("line", e.line);
-    let _ = value.setattr("column", e.column);
-    let _ = value.setattr("field", e.field);
-    let _ = value.setattr("message", e.message);
-    err
-}
-
 impl Registry {
     fn load(
         py: Python<'_>,
@@ -393,7 +415,7 @@ impl Registry {
     ) -> PyResult<Registry> {
         gil::enter(py, load)?
             .map(|inner| Registry { inner })
-            .map_err(|e| registry_error(py, e))
+            .map_err(load_error::<RegistryError>)
     }
 }
 

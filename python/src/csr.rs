@@ -1,75 +1,44 @@
 //! `CsrReport` and `CsrInfo`: the CSR pre-flight a client runs before sending a
 //! certificate signing request, with the same key and subject rules as `validate`.
 
+use std::sync::Arc;
+
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::PyTuple;
 
 use crate::json;
-use crate::report::{errors_tuple, findings_tuple, to_json};
+use crate::verdict::Verdict;
 
 /// What a `data` argument of `check_csr` may be.
 pub(crate) const CSR_FORMS: &str = "bytes (PEM or DER) or str (PEM text), an os.PathLike (a \
      CSR file), or a cryptography.x509.CertificateSigningRequest";
 
-/// The result of a CSR pre-flight: the verdict, every finding, and what the request
-/// asks for.
-#[pyclass(frozen, module = "chainvet", name = "CsrReport")]
+/// The result of a CSR pre-flight: the verdict and every finding (`Verdict`: `csr.*`,
+/// `key.*`, `subject.*`, `signature.*`, `input.*`; accepted means a certificate issued
+/// for this request passes the same key and subject rules), and what the request asks
+/// for.
+#[pyclass(frozen, extends = Verdict, module = "chainvet", name = "CsrReport")]
 pub(crate) struct CsrReport {
-    inner: chainvet::CsrReport,
-    findings: PyOnceLock<Py<PyTuple>>,
+    inner: Arc<chainvet::CsrReport>,
 }
 
 impl CsrReport {
-    pub(crate) fn new(inner: chainvet::CsrReport) -> CsrReport {
-        CsrReport {
-            inner,
-            findings: PyOnceLock::new(),
-        }
+    /// A Python `CsrReport` of `inner`.
+    pub(crate) fn new(py: Python<'_>, inner: chainvet::CsrReport) -> PyResult<Py<CsrReport>> {
+        let inner = Arc::new(inner);
+        let base = Verdict::new(Arc::clone(&inner) as Arc<dyn crate::verdict::Outcome>);
+        Py::new(
+            py,
+            PyClassInitializer::from(base).add_subclass(CsrReport { inner }),
+        )
     }
 }
 
 #[pymethods]
 impl CsrReport {
-    /// True iff no finding has severity "error": a certificate issued for this request
-    /// passes the same key and subject rules.
-    #[getter]
-    fn accepted(&self) -> bool {
-        self.inner.accepted
-    }
-
-    /// Every problem found (`csr.*`, `key.*`, `subject.*`, `signature.*`, `input.*`).
-    #[getter]
-    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        findings_tuple(py, &self.findings, &self.inner.findings)
-    }
-
-    /// The findings of severity "error".
-    #[getter]
-    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        errors_tuple(py, &self.findings, &self.inner.findings)
-    }
-
     /// What the request asks for, or None when it does not parse.
     #[getter]
     fn csr(&self) -> Option<CsrInfo> {
         self.inner.csr.clone().map(|inner| CsrInfo { inner })
-    }
-
-    /// Whether any finding has this code, e.g. `report.has("subject.missing_attribute")`.
-    fn has(&self, code: &str) -> bool {
-        self.inner.findings.iter().any(|f| f.code.as_str() == code)
-    }
-
-    /// The report as a dict, in the shape `chainvet csr --json` prints.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
-    }
-
-    /// The report as JSON text (`chainvet csr --json`); `indent` pretty-prints.
-    #[pyo3(signature = (*, indent=None))]
-    fn to_json(&self, indent: Option<usize>) -> String {
-        to_json(&self.inner, indent)
     }
 
     fn __repr__(&self) -> String {

@@ -7,11 +7,22 @@ use pyo3::prelude::*;
 
 create_exception!(
     chainvet,
-    PolicyError,
+    LoadError,
     PyValueError,
+    "A policy, trust store or registry that cannot be loaded, in the one format \
+     `FILE:LINE:COLUMN: field: message`. `.path` (the file; `.file` is the same), `.line`, \
+     `.column` (1-based) and `.field` (e.g. `revocation.mode`, \
+     `clients.acme.certificates[1]`, `certificate 2` for a PEM block) say where, None when \
+     not known; `.message` says what is wrong."
+);
+
+create_exception!(
+    chainvet,
+    PolicyError,
+    LoadError,
     "A policy (or trust store) that cannot be used: an unknown knob, a value of the wrong \
      type, unreadable TOML, a trust store file without certificates. The message says \
-     which and where."
+     which and where (`LoadError` attributes)."
 );
 
 create_exception!(
@@ -43,10 +54,10 @@ create_exception!(
 create_exception!(
     chainvet,
     RegistryError,
-    PyValueError,
-    "A registry file that cannot be loaded. `.file`, `.line`, `.column` and `.field` \
+    LoadError,
+    "A registry file that cannot be loaded. `.path`, `.line`, `.column` and `.field` \
      (e.g. `clients.acme.certificates[1]`) say where, when known; `.message` says what \
-     is wrong."
+     is wrong (`LoadError` attributes)."
 );
 
 create_exception!(
@@ -71,6 +82,7 @@ create_exception!(
 /// Adds the exception classes to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    m.add("LoadError", py.get_type::<LoadError>())?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("FixRefused", py.get_type::<FixRefused>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
@@ -81,9 +93,34 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A `PolicyError` carrying the core's message.
+/// A `PolicyError` with this message (a bad keyword argument, a knob of the wrong type):
+/// no file or place to name.
 pub(crate) fn policy_error(e: impl core::fmt::Display) -> PyErr {
-    PolicyError::new_err(e.to_string())
+    load_error::<PolicyError>(chainvet::LoadError::new(e.to_string()))
+}
+
+/// An exception of class `E` (`PolicyError` or `RegistryError`) for a core load error,
+/// its place and field as attributes (None where not known: every instance has them
+/// all) and its text in the one `FILE:LINE:COL: field: message` format.
+pub(crate) fn load_error<E: pyo3::PyTypeInfo>(e: chainvet::LoadError) -> PyErr {
+    let err = PyErr::new::<E, _>(e.to_string());
+    Python::attach(|py| {
+        let value = err.value(py);
+        let path = e.file.as_ref().map(|f| f.to_string_lossy().into_owned());
+        // Setting attributes on a fresh exception instance cannot fail.
+        let _ = value.setattr("path", path.clone());
+        let _ = value.setattr("file", path);
+        let _ = value.setattr("line", e.line);
+        let _ = value.setattr("column", e.column);
+        let _ = value.setattr("field", e.field);
+        let _ = value.setattr("message", e.message);
+    });
+    err
+}
+
+/// A `PolicyError` for a policy or trust store that does not load.
+pub(crate) fn policy_load_error(e: chainvet::LoadError) -> PyErr {
+    load_error::<PolicyError>(e)
 }
 
 /// An exception of class `E` with a `code` attribute (the finding code it stands for).

@@ -7,7 +7,9 @@
 use pyo3::prelude::*;
 
 mod binding;
+mod cache;
 mod certificate;
+mod codes;
 mod csr;
 mod errors;
 mod gil;
@@ -19,6 +21,7 @@ mod report;
 mod revocation;
 mod time;
 mod validator;
+mod verdict;
 
 /// The module initialiser. `gil_used = false`: every class is immutable (`frozen`) or
 /// `Sync`, so the module is safe on free-threaded builds too.
@@ -28,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::Policy>()?;
     m.add_class::<validator::Validator>()?;
     m.add_class::<validator::Repair>()?;
+    m.add_class::<verdict::Verdict>()?;
     m.add_class::<report::Report>()?;
     m.add_class::<report::Finding>()?;
     m.add_class::<report::CertificateInfo>()?;
@@ -49,6 +53,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_request, m)?)?;
     m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(revocation::ocsp::ocsp_responder_url, m)?)?;
+    m.add_function(wrap_pyfunction!(codes::_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(codes::_restore, m)?)?;
+    m.add_function(wrap_pyfunction!(binding::_restore_registration, m)?)?;
     errors::register(m)?;
     Ok(())
 }

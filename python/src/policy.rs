@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::errors::policy_error;
+use crate::errors::{policy_error, policy_load_error};
 use crate::json;
 
 mod revocation;
@@ -107,7 +107,7 @@ impl Policy {
     fn from_toml(text: &str) -> PyResult<Policy> {
         chainvet::Policy::from_toml(text)
             .map(|inner| Policy { inner })
-            .map_err(policy_error)
+            .map_err(policy_load_error)
     }
 
     /// Parses a policy from JSON text.
@@ -115,7 +115,7 @@ impl Policy {
     fn from_json(text: &str) -> PyResult<Policy> {
         chainvet::Policy::from_json(text)
             .map(|inner| Policy { inner })
-            .map_err(policy_error)
+            .map_err(policy_load_error)
     }
 
     /// Loads a policy file (TOML, or JSON if it starts with `{`); a relative
@@ -124,7 +124,7 @@ impl Policy {
     fn from_file(path: PathBuf) -> PyResult<Policy> {
         chainvet::Policy::from_file(&path)
             .map(|inner| Policy { inner })
-            .map_err(policy_error)
+            .map_err(policy_load_error)
     }
 
     /// A copy with the given knobs changed.
@@ -141,6 +141,12 @@ impl Policy {
     /// Every knob as a dict (the JSON form of the policy).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json::to_py(py, &self.as_json())
+    }
+
+    /// Pickling and `copy` go through the JSON form (`from_json`).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().as_json().to_string(),)))
     }
 
     /// Largest input accepted, in bytes (`input.too_large`).
@@ -195,6 +201,13 @@ impl Policy {
     #[getter]
     fn require_client_auth_eku(&self) -> bool {
         self.inner.require_client_auth_eku
+    }
+
+    /// A client leaf's keyUsage, if present, must allow digitalSignature or keyAgreement
+    /// (`leaf.key_usage_unsuitable`).
+    #[getter]
+    fn require_tls_client_key_usage(&self) -> bool {
+        self.inner.require_tls_client_key_usage
     }
 
     /// A PEM file of trusted roots, or None.

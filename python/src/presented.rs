@@ -148,3 +148,40 @@ pub(crate) fn max_depth(depth: Option<i64>) -> PyResult<Option<usize>> {
         })
         .transpose()
 }
+
+/// The RFC 5280 6.1.1 keyword arguments of `validate_presented`: `None` when none is
+/// given (the policy's inputs apply), otherwise the inputs with the unset ones at RFC
+/// 5280's defaults. `policy_oids` is one dotted OID or a sequence of them.
+pub(crate) fn policy_inputs(
+    policy_oids: Option<&Bound<'_, PyAny>>,
+    explicit_policy: Option<bool>,
+    inhibit_policy_mapping: Option<bool>,
+    inhibit_any_policy: Option<bool>,
+) -> PyResult<Option<chainvet::PolicyInputs>> {
+    let oids: Option<Vec<String>> = match policy_oids.filter(|o| !o.is_none()) {
+        None => None,
+        Some(o) => Some(match o.extract::<String>() {
+            Ok(one) => vec![one],
+            Err(_) => o.extract::<Vec<String>>().map_err(|_| {
+                PyTypeError::new_err("`policy_oids` must be a dotted OID string or a list of them")
+            })?,
+        }),
+    };
+    if oids.is_none()
+        && explicit_policy.is_none()
+        && inhibit_policy_mapping.is_none()
+        && inhibit_any_policy.is_none()
+    {
+        return Ok(None);
+    }
+    let inputs = chainvet::PolicyInputs {
+        user_initial_policy_set: oids.unwrap_or_default(),
+        initial_explicit_policy: explicit_policy.unwrap_or(false),
+        initial_policy_mapping_inhibit: inhibit_policy_mapping.unwrap_or(false),
+        initial_any_policy_inhibit: inhibit_any_policy.unwrap_or(false),
+    };
+    inputs
+        .check()
+        .map_err(|e| PyValueError::new_err(format!("`policy_oids`: {e}")))?;
+    Ok(Some(inputs))
+}

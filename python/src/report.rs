@@ -6,27 +6,35 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyInt, PyTuple};
 
+use pyo3::exceptions::PyValueError;
+
+use std::sync::Arc;
+
 use crate::json;
 use crate::revocation::RevocationInfo;
 use crate::time::parse_datetime;
+use crate::verdict::Verdict;
 
-/// The result of vetting one input: the verdict, every finding, every certificate.
-#[pyclass(frozen, module = "chainvet", name = "Report")]
+/// The result of vetting one input: the verdict and every finding (`Verdict`), every
+/// certificate, the chain, the revocation status.
+#[pyclass(frozen, extends = Verdict, module = "chainvet", name = "Report")]
 pub(crate) struct Report {
-    inner: chainvet::Report,
-    findings: PyOnceLock<Py<PyTuple>>,
+    inner: Arc<chainvet::Report>,
     certificates: PyOnceLock<Py<PyTuple>>,
     revocation: PyOnceLock<Py<PyTuple>>,
 }
 
 impl Report {
-    pub(crate) fn new(inner: chainvet::Report) -> Report {
-        Report {
+    /// A Python `Report` of `inner`.
+    pub(crate) fn new(py: Python<'_>, inner: chainvet::Report) -> PyResult<Py<Report>> {
+        let inner = Arc::new(inner);
+        let base = Verdict::new(Arc::clone(&inner) as Arc<dyn crate::verdict::Outcome>);
+        let report = Report {
             inner,
-            findings: PyOnceLock::new(),
             certificates: PyOnceLock::new(),
             revocation: PyOnceLock::new(),
-        }
+        };
+        Py::new(py, PyClassInitializer::from(base).add_subclass(report))
     }
 }
 
@@ -79,24 +87,6 @@ pub(crate) fn to_json(value: &impl serde::Serialize, indent: Option<usize>) -> S
 
 #[pymethods]
 impl Report {
-    /// True iff no finding has severity "error".
-    #[getter]
-    fn accepted(&self) -> bool {
-        self.inner.accepted
-    }
-
-    /// Every problem found, in the order the checks ran.
-    #[getter]
-    fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        findings_tuple(py, &self.findings, &self.inner.findings)
-    }
-
-    /// The findings of severity "error" (the reasons for rejection).
-    #[getter]
-    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        errors_tuple(py, &self.findings, &self.inner.findings)
-    }
-
     /// Every parsed certificate, in input order.
     #[getter]
     fn certificates<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
@@ -137,27 +127,46 @@ impl Report {
             .map(|t| t.bind(py).clone())
     }
 
+    /// Trust-store mode with chainvet's RFC 5280 engine, on an accepted path: the
+    /// certificate policies it is valid for, as dotted OIDs ("2.5.29.32.0" is
+    /// anyPolicy), named in the trust anchor's domain (RFC 5280 6.1.5 (g)); an empty
+    /// tuple when the path is valid for no particular policy. None otherwise (bundle
+    /// mode, the webpki engine, a rejected path).
+    #[getter]
+    fn certificate_policies<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.inner
+            .certificate_policies
+            .as_ref()
+            .map(|p| PyTuple::new(py, p))
+            .transpose()
+    }
+
     /// The validation time used (aware, UTC).
     #[getter]
     fn validated_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDateTime>> {
         parse_datetime(py, &self.inner.validated_at)
     }
 
-    /// Whether any finding has this code, e.g. `report.has("chain.order_reversed")`.
-    fn has(&self, code: &str) -> bool {
-        self.inner.findings.iter().any(|f| f.code.as_str() == code)
+    /// A report from its JSON (`to_json`, `chainvet check --json`); raises `ValueError`
+    /// for anything else.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Py<Report>> {
+        let report = serde_json::from_str(text)
+            .map_err(|e| PyValueError::new_err(format!("not a chainvet report: {e}")))?;
+        Report::new(py, report)
     }
 
-    /// The report as a dict, in the JSON shape `chainvet check --json` prints (times as
-    /// RFC 3339 strings, serials as hex).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    /// A report from its dict (`to_dict`).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<Report>> {
+        let text = py.import("json")?.call_method1("dumps", (data,))?;
+        Report::from_json(py, &text.extract::<String>()?)
     }
 
-    /// The report as JSON text (`chainvet check --json`); `indent` pretty-prints.
-    #[pyo3(signature = (*, indent=None))]
-    fn to_json(&self, indent: Option<usize>) -> String {
-        to_json(&self.inner, indent)
+    /// Pickling and `copy` go through the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (to_json(&*slf.get().inner, None),)))
     }
 
     fn __repr__(&self) -> String {
@@ -175,6 +184,30 @@ impl Report {
 #[derive(PartialEq)]
 pub(crate) struct Finding {
     inner: chainvet::Finding,
+}
+
+impl Finding {
+    pub(crate) fn from_core(inner: chainvet::Finding) -> Finding {
+        Finding { inner }
+    }
+}
+
+/// `(chainvet._native._restore, (kind, json))`: what pickle and `copy` call to rebuild.
+fn restore_with<'py>(
+    py: Python<'py>,
+    kind: &str,
+    value: &impl serde::Serialize,
+) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+    let restore = py.import("chainvet._native")?.getattr("_restore")?;
+    Ok((restore, (kind.to_owned(), to_json(value, None))))
+}
+
+/// A hash of the JSON form, consistent with `==` (which compares every field).
+fn hash_of(value: &impl serde::Serialize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    to_json(value, None).hash(&mut h);
+    h.finish()
 }
 
 #[pymethods]
@@ -210,6 +243,13 @@ impl Finding {
         &self.inner.hint
     }
 
+    /// Operator-facing detail the uploader should not see (e.g. why a responder could
+    /// not be reached), or None.
+    #[getter]
+    fn detail(&self) -> Option<&str> {
+        self.inner.detail.as_deref()
+    }
+
     /// The finding as a dict with the keys of the JSON output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
@@ -230,6 +270,14 @@ impl Finding {
     fn __str__(&self) -> String {
         self.inner.to_string()
     }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+        restore_with(py, "Finding", &self.inner)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(&self.inner)
+    }
 }
 
 /// A summary of one certificate of the input.
@@ -237,6 +285,12 @@ impl Finding {
 #[derive(PartialEq)]
 pub(crate) struct CertificateInfo {
     inner: chainvet::CertificateInfo,
+}
+
+impl CertificateInfo {
+    pub(crate) fn from_core(inner: chainvet::CertificateInfo) -> CertificateInfo {
+        CertificateInfo { inner }
+    }
 }
 
 #[pymethods]
@@ -268,7 +322,8 @@ impl CertificateInfo {
         &self.inner.issuer
     }
 
-    /// Serial number as an int.
+    /// Serial number as an int: negative for a (non-conforming) negative serial, as
+    /// OpenSSL shows it.
     #[getter]
     fn serial<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let hex = if self.inner.serial.is_empty() {
@@ -280,7 +335,8 @@ impl CertificateInfo {
     }
 
     /// Serial number as lowercase hex of its DER content octets without the sign byte
-    /// (leading zero octets of a non-minimal encoding are kept).
+    /// (leading zero octets of a non-minimal encoding are kept); a negative serial as
+    /// `-` and its magnitude, e.g. `-04316693ed`.
     #[getter]
     fn serial_hex(&self) -> &str {
         &self.inner.serial
@@ -322,6 +378,47 @@ impl CertificateInfo {
         self.inner.self_signed
     }
 
+    /// dNSName entries of the subjectAltName, in certificate order.
+    #[getter]
+    fn dns_names(&self) -> Vec<String> {
+        self.inner.san.dns.clone()
+    }
+
+    /// iPAddress entries of the subjectAltName as text ("192.0.2.1", "2001:db8::1").
+    #[getter]
+    fn ip_addresses(&self) -> Vec<String> {
+        self.inner.san.ip.clone()
+    }
+
+    /// rfc822Name (email) entries of the subjectAltName.
+    #[getter]
+    fn emails(&self) -> Vec<String> {
+        self.inner.san.email.clone()
+    }
+
+    /// uniformResourceIdentifier entries of the subjectAltName.
+    #[getter]
+    fn uris(&self) -> Vec<String> {
+        self.inner.san.uri.clone()
+    }
+
+    /// The SPIFFE IDs among `uris` (those with the `spiffe://` scheme).
+    #[getter]
+    fn spiffe_ids(&self) -> Vec<String> {
+        let spiffe = |u: &&String| {
+            u.get(..9)
+                .is_some_and(|s| s.eq_ignore_ascii_case("spiffe://"))
+        };
+        self.inner.san.uri.iter().filter(spiffe).cloned().collect()
+    }
+
+    /// SHA-256 of the SubjectPublicKeyInfo, lowercase hex (what
+    /// `Registration.from_spki_sha256` pins).
+    #[getter]
+    fn spki_sha256(&self) -> &str {
+        &self.inner.spki_sha256
+    }
+
     /// The certificate summary as a dict with the keys of the JSON output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json::to_py(py, &serde_json::to_value(&self.inner).unwrap_or_default())
@@ -335,6 +432,14 @@ impl CertificateInfo {
             self.inner.subject,
             self.inner.serial
         ))
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String, String))> {
+        restore_with(py, "CertificateInfo", &self.inner)
+    }
+
+    fn __hash__(&self) -> u64 {
+        hash_of(&self.inner)
     }
 }
 

@@ -7,19 +7,19 @@ use std::sync::Arc;
 
 use chainvet::{Options, PresentedOptions, Timestamp, TrustStore};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
 use crate::binding::{Binding, BindingOutcome};
+use crate::cache;
 use crate::certificate::{self, CertError, Pick};
 use crate::csr::{CSR_FORMS, CsrReport};
-use crate::errors::{FixRefused, OcspError, policy_error, with_code};
+use crate::errors::{FixRefused, OcspError, policy_load_error, with_code};
 use crate::gil;
 use crate::input::{self, Blob, Input};
 use crate::policy::Policy;
 use crate::presented;
 use crate::report::Report;
 use crate::revocation::RevocationAnswer;
-use crate::revocation::crl::CRL_FORMS;
 use crate::revocation::ocsp::one_certificate;
 use crate::time::validation_time;
 
@@ -32,6 +32,8 @@ struct RevocationInputs<'a> {
     stapled: Vec<Blob<'a>>,
     responses: Vec<Blob<'a>>,
     crls: Vec<Blob<'a>>,
+    /// `chainvet.Crl` objects among `crls`: parsed once, shared, not parsed again.
+    parsed_crls: Vec<Arc<chainvet::revocation::Crl>>,
 }
 
 impl<'a> RevocationInputs<'a> {
@@ -40,37 +42,30 @@ impl<'a> RevocationInputs<'a> {
         ocsp_responses: Option<&'a Bound<'_, PyAny>>,
         crls: Option<&'a Bound<'_, PyAny>>,
     ) -> PyResult<RevocationInputs<'a>> {
+        let (crls, parsed_crls) = crate::revocation::crl::split_parsed(crls)?;
         Ok(RevocationInputs {
             stapled: Blob::extract_many(stapled_ocsp, "stapled_ocsp", OCSP_FORMS, false)?,
             responses: Blob::extract_many(ocsp_responses, "ocsp_responses", OCSP_FORMS, false)?,
-            crls: Blob::extract_many(crls, "crls", CRL_FORMS, true)?,
+            crls,
+            parsed_crls,
         })
     }
 
     /// Reads files (with the GIL released by the caller), whole, as the CLI's
     /// `--ocsp-response` and `--crl` do (the policy's size caps bound fetches), into the
-    /// stapled responses, supplied responses and CRLs given.
-    fn read(
-        self,
-        stapled: &mut Vec<Vec<u8>>,
-        responses: &mut Vec<Vec<u8>>,
-        crls: &mut Vec<Vec<u8>>,
-    ) -> std::io::Result<()> {
+    /// options both modes share.
+    fn read_into(self, o: &mut Options) -> std::io::Result<()> {
         let read = |blobs: Vec<Blob<'_>>| {
             blobs
                 .into_iter()
                 .map(|b| b.read(0).map(Cow::into_owned))
                 .collect::<std::io::Result<Vec<_>>>()
         };
-        *stapled = read(self.stapled)?;
-        *responses = read(self.responses)?;
-        *crls = read(self.crls)?;
+        o.parsed_crls = self.parsed_crls;
+        o.stapled_ocsp = read(self.stapled)?;
+        o.ocsp_responses = read(self.responses)?;
+        o.crls = read(self.crls)?;
         Ok(())
-    }
-
-    /// `read` into bundle-mode options.
-    fn read_into(self, o: &mut Options) -> std::io::Result<()> {
-        self.read(&mut o.stapled_ocsp, &mut o.ocsp_responses, &mut o.crls)
     }
 }
 
@@ -80,6 +75,11 @@ impl<'a> RevocationInputs<'a> {
 pub(crate) struct Validator {
     inner: chainvet::Validator,
     policy: Py<Policy>,
+    /// DER intermediates configured once (`intermediates=`), for gateways whose TLS
+    /// stack hands over the leaf alone.
+    intermediates: Vec<Vec<u8>>,
+    /// The default of `offline` for every call.
+    offline: bool,
 }
 
 /// Where the bytes come from once `data` has been read (plain Rust data).
@@ -89,9 +89,21 @@ enum Source<'a> {
 }
 
 impl Validator {
-    fn options(at: Option<&Bound<'_, PyAny>>) -> PyResult<Options> {
+    /// The options both modes share (`Options`, the `base` of trust-store mode's), from
+    /// the keyword arguments `validate` and `validate_presented` have in common, the
+    /// revocation input aside (read with the GIL released).
+    fn options(
+        &self,
+        at: Option<&Bound<'_, PyAny>>,
+        binding: Option<&Bound<'_, Binding>>,
+        offline: Option<bool>,
+        ocsp_nonce: bool,
+    ) -> PyResult<Options> {
         let mut options = Options::default();
         options.at = validation_time(at)?;
+        options.binding = binding.map(|b| Arc::clone(&b.get().inner));
+        options.offline = offline.unwrap_or(self.offline);
+        options.ocsp_nonce = ocsp_nonce;
         Ok(options)
     }
 
@@ -146,15 +158,26 @@ impl Validator {
         })
     }
 
+    /// `complete`: a DER leaf alone is completed with the configured intermediates.
     fn run_validate(
         &self,
         input: Input<'_>,
         options: &Options,
+        complete: bool,
     ) -> std::io::Result<chainvet::Report> {
         Ok(match self.source(input)? {
             Source::Pem(bytes) => self.inner.validate_with(&bytes, options),
             Source::Der(list) => {
-                let refs: Vec<&[u8]> = list.iter().map(|d| &d[..]).collect();
+                // The policy's size limit holds for DER as for PEM: over it, the bytes go
+                // the bundle way, which reports `input.too_large` before parsing.
+                let limit = self.inner.policy().max_input_bytes;
+                if limit > 0 && list.iter().map(|d| d.len()).sum::<usize>() > limit {
+                    return Ok(self.inner.validate_with(&list.concat(), options));
+                }
+                let mut refs: Vec<&[u8]> = list.iter().map(|d| &d[..]).collect();
+                if complete && refs.len() == 1 {
+                    refs.extend(self.intermediates.iter().map(Vec::as_slice));
+                }
                 self.inner.validate_der_with(&refs, options)
             }
         })
@@ -191,13 +214,13 @@ impl Validator {
             Ok(fixed) => Ok(Repair {
                 pem: PyBytes::new(py, fixed.pem.as_bytes()).unbind(),
                 changes: fixed.changes,
-                report: Py::new(py, Report::new(fixed.report))?,
+                report: Report::new(py, fixed.report)?,
             }),
             Err(refused) => {
                 let err = FixRefused::new_err(refused.to_string());
                 let value = err.value(py);
                 value.setattr("reasons", PyList::new(py, &refused.reasons)?)?;
-                value.setattr("report", Report::new(*refused.report))?;
+                value.setattr("report", Report::new(py, *refused.report)?)?;
                 Err(err)
             }
         }
@@ -210,12 +233,21 @@ impl Validator {
     /// roots (PEM bytes or text, a path, or a list of certificates) and replaces any
     /// `trust_store` file the policy names; without one, the bundle's own root anchors
     /// path validation (consistency, not trust).
+    ///
+    /// `intermediates` (certificates in any form `validate` takes) join the pool of
+    /// every `validate_presented` call, and complete a lone DER leaf (bytes, a TLS
+    /// socket) given to `validate`. `offline` is the default of every call's `offline`.
+    /// `cache_limits`: `{"signatures": {"entries": n, "bytes": m}, "analyses": {...}}`
+    /// (missing keys keep the defaults; 0 entries disables a cache) or "off".
     #[new]
-    #[pyo3(signature = (policy=None, *, trust_store=None))]
+    #[pyo3(signature = (policy=None, *, trust_store=None, intermediates=None, offline=false, cache_limits=None))]
     fn new(
         py: Python<'_>,
         policy: Option<Bound<'_, Policy>>,
         trust_store: Option<&Bound<'_, PyAny>>,
+        intermediates: Option<&Bound<'_, PyAny>>,
+        offline: bool,
+        cache_limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Validator> {
         let policy = match policy {
             Some(p) => p.unbind(),
@@ -233,9 +265,85 @@ impl Validator {
                 let store = gil::enter(py, || load_trust_store(input))??;
                 chainvet::Validator::with_trust_store(core_policy, store)
             }
-            _ => gil::enter(py, || chainvet::Validator::new(core_policy))?.map_err(policy_error)?,
+            _ => gil::enter(py, || chainvet::Validator::new(core_policy))?
+                .map_err(policy_load_error)?,
         };
-        Ok(Validator { inner, policy })
+        let inner = match cache_limits.filter(|c| !c.is_none()) {
+            Some(limits) => inner.with_cache_limits(cache::limits(limits)?),
+            None => inner,
+        };
+        let intermediates = match intermediates.filter(|i| !i.is_none()) {
+            Some(i) => {
+                let input = Input::extract(i, "intermediates")?;
+                let core_policy = inner.policy();
+                gil::enter(py, || presented::ders(input, "intermediates", core_policy))??
+                    .into_iter()
+                    .map(Cow::into_owned)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Ok(Validator {
+            inner,
+            policy,
+            intermediates,
+            offline,
+        })
+    }
+
+    /// The intermediates configured with `intermediates=`, as DER.
+    #[getter]
+    fn intermediates<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.intermediates.iter().map(|d| PyBytes::new(py, d)))
+    }
+
+    /// The default of every call's `offline`.
+    #[getter]
+    fn offline(&self) -> bool {
+        self.offline
+    }
+
+    /// The cache limits in force, in the form `cache_limits=` takes.
+    fn cache_limits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let l = self.inner.cache_limits();
+        cache::pairs(
+            py,
+            (l.signatures.entries, l.signatures.bytes),
+            (l.analyses.entries, l.analyses.bytes),
+        )
+    }
+
+    /// How full the caches are: `{"signatures": {"entries": n, "bytes": m},
+    /// "analyses": {...}}`. The caches are shared by every call on this validator.
+    fn cache_usage<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let u = self.inner.cache_usage();
+        cache::pairs(py, u.signatures, u.analyses)
+    }
+
+    /// Forgets every cached signature and analysis (not cached revocation answers).
+    fn clear_caches(&self) {
+        self.inner.clear_caches();
+    }
+
+    /// `validate` in a worker thread (`asyncio.to_thread`), for event loops: same
+    /// arguments, awaited. The native call releases the GIL, so the loop keeps running.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn avalidate<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        offload(slf, "validate", args, kwargs)
+    }
+
+    /// `validate_presented` in a worker thread, awaited; see `avalidate`.
+    #[pyo3(signature = (*args, **kwargs))]
+    fn avalidate_presented<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        offload(slf, "validate_presented", args, kwargs)
     }
 
     /// The policy this validator applies.
@@ -266,7 +374,7 @@ impl Validator {
     /// points the certificates name), unless `offline`. `ocsp_nonce` sends a nonce in
     /// fetched OCSP requests and requires it echoed. Fetching runs with the GIL
     /// released, bounded by the policy's `timeout_ms` per fetch.
-    #[pyo3(signature = (data, at=None, *, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=false, ocsp_nonce=false))]
+    #[pyo3(signature = (data, at=None, *, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=None, ocsp_nonce=false))]
     #[allow(clippy::too_many_arguments)]
     fn validate(
         &self,
@@ -277,20 +385,19 @@ impl Validator {
         stapled_ocsp: Option<&Bound<'_, PyAny>>,
         ocsp_responses: Option<&Bound<'_, PyAny>>,
         crls: Option<&Bound<'_, PyAny>>,
-        offline: bool,
+        offline: Option<bool>,
         ocsp_nonce: bool,
-    ) -> PyResult<Report> {
-        let mut options = Validator::options(at)?;
-        options.binding = binding.map(|b| Arc::clone(&b.get().inner));
-        options.offline = offline;
-        options.ocsp_nonce = ocsp_nonce;
+    ) -> PyResult<Py<Report>> {
+        let mut options = self.options(at, binding, offline, ocsp_nonce)?;
         let revocation = RevocationInputs::extract(stapled_ocsp, ocsp_responses, crls)?;
+        let complete = !self.intermediates.is_empty()
+            && (data.is_instance_of::<PyBytes>() || input::is_tls_object(data)?);
         let input = Input::extract(data, "data")?;
         let report = gil::enter(py, || {
             revocation.read_into(&mut options)?;
-            self.run_validate(input, &options)
+            self.run_validate(input, &options, complete)
         })??;
-        Ok(Report::new(report))
+        Report::new(py, report)
     }
 
     /// Trust-store mode: validates the certificate a peer presented (`leaf`) with an
@@ -312,8 +419,14 @@ impl Validator {
     /// list of them. `max_depth`: most intermediates on the path (`chain.too_long`).
     /// `at`, `binding`, `stapled_ocsp`, `ocsp_responses`, `crls`, `offline` and
     /// `ocsp_nonce` are as for `validate`; revocation is checked for the certificates
-    /// of each candidate path, never for trust anchors. Runs with the GIL released.
-    #[pyo3(signature = (leaf, intermediates=None, *, usage="client", peer_names=None, max_depth=None, at=None, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=false, ocsp_nonce=false))]
+    /// of each candidate path, never for trust anchors. The RFC 5280 6.1.1
+    /// certificate-policy inputs: `policy_oids` (a dotted OID or a list of them, the
+    /// user-initial-policy-set; a string that is no OID raises ValueError),
+    /// `explicit_policy`, `inhibit_policy_mapping` and `inhibit_any_policy`; when any of
+    /// them is given they replace the policy's `[path_validation]` inputs for this call
+    /// (the others at RFC 5280's defaults), and `Report.certificate_policies` says
+    /// which policies the accepted path is valid for. Runs with the GIL released.
+    #[pyo3(signature = (leaf, intermediates=None, *, usage="client", peer_names=None, max_depth=None, at=None, binding=None, stapled_ocsp=None, ocsp_responses=None, crls=None, offline=None, ocsp_nonce=false, policy_oids=None, explicit_policy=None, inhibit_policy_mapping=None, inhibit_any_policy=None))]
     #[allow(clippy::too_many_arguments)]
     fn validate_presented(
         &self,
@@ -328,17 +441,23 @@ impl Validator {
         stapled_ocsp: Option<&Bound<'_, PyAny>>,
         ocsp_responses: Option<&Bound<'_, PyAny>>,
         crls: Option<&Bound<'_, PyAny>>,
-        offline: bool,
+        offline: Option<bool>,
         ocsp_nonce: bool,
-    ) -> PyResult<Report> {
-        let mut options = PresentedOptions::default();
-        options.at = validation_time(at)?;
-        options.usage = presented::usage(usage)?;
+        policy_oids: Option<&Bound<'_, PyAny>>,
+        explicit_policy: Option<bool>,
+        inhibit_policy_mapping: Option<bool>,
+        inhibit_any_policy: Option<bool>,
+    ) -> PyResult<Py<Report>> {
+        let base = self.options(at, binding, offline, ocsp_nonce)?;
+        let mut options = PresentedOptions::with_base(base, presented::usage(usage)?);
+        options.policy_inputs = presented::policy_inputs(
+            policy_oids,
+            explicit_policy,
+            inhibit_policy_mapping,
+            inhibit_any_policy,
+        )?;
         options.peer_names = presented::peer_names(peer_names)?;
         options.max_depth = presented::max_depth(max_depth)?;
-        options.binding = binding.map(|b| Arc::clone(&b.get().inner));
-        options.offline = offline;
-        options.ocsp_nonce = ocsp_nonce;
         let revocation = RevocationInputs::extract(stapled_ocsp, ocsp_responses, crls)?;
         let leaf = Input::extract(leaf, "leaf")?;
         let intermediates = intermediates
@@ -348,17 +467,21 @@ impl Validator {
         let policy = self.inner.policy();
         let report = gil::enter(py, || {
             let presented = presented::leaf_and_pool(leaf, intermediates, policy)?;
-            let o = &mut options;
             revocation
-                .read(&mut o.stapled_ocsp, &mut o.ocsp_responses, &mut o.crls)
+                .read_into(&mut options.base)
                 .map_err(presented::PresentedError::Io)?;
-            let pool: Vec<&[u8]> = presented.pool.iter().map(|d| &d[..]).collect();
+            let pool: Vec<&[u8]> = presented
+                .pool
+                .iter()
+                .map(|d| &d[..])
+                .chain(self.intermediates.iter().map(Vec::as_slice))
+                .collect();
             let report = self
                 .inner
                 .validate_presented(&presented.leaf, &pool, &options);
             Ok::<_, presented::PresentedError>(report)
         })??;
-        Ok(Report::new(report))
+        Report::new(py, report)
     }
 
     /// Checks that `presented` (the leaf of the TLS handshake: DER or PEM bytes, a
@@ -373,12 +496,12 @@ impl Validator {
         presented: &Bound<'_, PyAny>,
         binding: &Bound<'_, Binding>,
         at: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<BindingOutcome> {
+    ) -> PyResult<Py<BindingOutcome>> {
         let at = validation_time(at)?.unwrap_or_else(Timestamp::now);
         let binding = Arc::clone(&binding.get().inner);
         let presented = Input::extract(presented, "presented")?;
         let outcome = gil::enter(py, || self.run_check_binding(presented, &binding, at))??;
-        Ok(BindingOutcome::new(outcome, &binding))
+        BindingOutcome::new(py, outcome, &binding)
     }
 
     /// Pre-flight of a certificate signing request (bytes PEM or DER, str PEM, an
@@ -386,7 +509,7 @@ impl Validator {
     /// self-signature, and apply the policy's key and subject rules, so a CSR that
     /// passes yields a certificate that passes `validate`. Anything that is not a CSR (a
     /// private key, never shown; a certificate) is a `csr.malformed` finding.
-    fn check_csr(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<CsrReport> {
+    fn check_csr(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Py<CsrReport>> {
         run_check_csr(py, &self.inner, data)
     }
 
@@ -464,11 +587,30 @@ impl Validator {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "Validator({}, trust_anchors={})",
+            "Validator({}, trust_anchors={}, intermediates={}, offline={})",
             self.policy.bind(py).repr()?,
-            self.trust_anchors()
+            self.trust_anchors(),
+            self.intermediates.len(),
+            if self.offline { "True" } else { "False" }
         ))
     }
+}
+
+/// Calls `chainvet._aio.offload(validator.<method>, *args, **kwargs)`: a coroutine that
+/// runs the method in a worker thread.
+fn offload<'py>(
+    slf: &Bound<'py, Validator>,
+    method: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let bound = slf.getattr(method)?;
+    let items: Vec<Bound<'py, PyAny>> = std::iter::once(bound).chain(args.iter()).collect();
+    let call_args = PyTuple::new(py, items)?;
+    py.import("chainvet._aio")?
+        .getattr("offload")?
+        .call(call_args, kwargs)
 }
 
 /// Why `cache_ocsp_response` stored nothing.
@@ -491,18 +633,23 @@ impl From<chainvet::revocation::ocsp::Error> for CacheError {
 
 fn load_trust_store(input: Input<'_>) -> PyResult<TrustStore> {
     match input {
-        Input::Pem(pem) => TrustStore::from_pem(&pem).map_err(policy_error),
-        Input::Path(path) => TrustStore::from_file(&path).map_err(policy_error),
+        Input::Pem(pem) => TrustStore::from_pem(&pem).map_err(policy_load_error),
+        Input::Path(path) => TrustStore::from_file(&path).map_err(policy_load_error),
         Input::Der(list) => {
             let mut anchors = Vec::with_capacity(list.len());
             for (i, der) in list.into_iter().enumerate() {
                 let cert = chainvet::Certificate::from_der(der.into_owned()).map_err(|e| {
-                    policy_error(format!("trust store certificate {i} is not usable: {e}"))
+                    policy_load_error(
+                        chainvet::LoadError::new(format!("not a usable certificate: {e}"))
+                            .in_field(format!("certificate {}", i + 1)),
+                    )
                 })?;
                 anchors.push(cert);
             }
             if anchors.is_empty() {
-                return Err(policy_error("the trust store list is empty"));
+                return Err(policy_load_error(chainvet::LoadError::new(
+                    "the trust store list is empty",
+                )));
             }
             Ok(TrustStore::from_certificates(anchors))
         }
@@ -553,7 +700,7 @@ pub(crate) fn fix(
     policy: Option<Bound<'_, Policy>>,
     at: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyBytes>> {
-    let validator = Validator::new(py, policy, None)?;
+    let validator = Validator::new(py, policy, None, None, false, None)?;
     validator.fix(py, data, at)
 }
 
@@ -565,7 +712,7 @@ pub(crate) fn check_csr(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     policy: Option<Bound<'_, Policy>>,
-) -> PyResult<CsrReport> {
+) -> PyResult<Py<CsrReport>> {
     // The trust store plays no part in a CSR check: do not load the policy's file.
     let policy = policy.map_or_else(chainvet::Policy::default, |p| p.get().inner.clone());
     let validator = chainvet::Validator::with_trust_store(policy, TrustStore::empty());
@@ -576,7 +723,7 @@ fn run_check_csr(
     py: Python<'_>,
     validator: &chainvet::Validator,
     data: &Bound<'_, PyAny>,
-) -> PyResult<CsrReport> {
+) -> PyResult<Py<CsrReport>> {
     let blob = Blob::extract(data, "data", CSR_FORMS, true)?;
     let limit = validator.policy().max_input_bytes;
     let report = gil::enter(py, || {
@@ -586,5 +733,5 @@ fn run_check_csr(
         input::wipe(bytes);
         Ok::<_, std::io::Error>(report)
     })??;
-    Ok(CsrReport::new(report))
+    CsrReport::new(py, report)
 }

@@ -34,12 +34,18 @@ class TestInputForms:
 
     def test_str_is_pem_text_never_a_path(self, validator: chainvet.Validator, tmp_path: Path) -> None:
         """A str naming a readable bundle file is NOT opened: onboarding services pass
-        user uploads as text, and an upload must not make the server read files."""
+        user uploads as text, and an upload must not make the server read files. A str
+        that looks like a file name is refused with a hint to pass a Path, whether or
+        not the file exists (so text cannot probe the file system)."""
         path = tmp_path / "bundle.pem"
         path.write_bytes(GOOD_PEM)
-        as_str = validator.validate(str(path), at=NOW)
-        assert not as_str.accepted
-        assert as_str.certificates == ()
+        for text in (str(path), str(tmp_path / "missing.pem"), "client.crt", "..\\bundle"):
+            with pytest.raises(ValueError, match=r"pathlib\.Path") as e:
+                validator.validate(text, at=NOW)
+            assert "looks like a file name" in str(e.value)
+        # Text that is neither PEM nor path-like is still a finding, not an exception.
+        as_str = validator.validate("just some words", at=NOW)
+        assert not as_str.accepted and as_str.certificates == ()
         assert {f.code for f in as_str.findings} <= {"input.not_pem", "pem.no_certificate"}
         assert validator.validate(Path(str(path)), at=NOW).accepted
 
@@ -104,7 +110,9 @@ class TestInputForms:
 
     def test_wrong_list_item_names_its_index(self, validator: chainvet.Validator) -> None:
         with pytest.raises(TypeError, match=r"`data`\[1\] must be a certificate"):
-            validator.validate([GOOD[0], "not a cert"])  # type: ignore[list-item]
+            validator.validate([GOOD[0], 42])  # type: ignore[list-item]
+        with pytest.raises(ValueError, match=r"`data`\[1\] is a str without a PEM block"):
+            validator.validate([GOOD[0], "not a cert"])
 
     def test_public_bytes_returning_garbage(self, validator: chainvet.Validator) -> None:
         class Liar:
@@ -136,6 +144,8 @@ class TestPolicy:
         assert p.allowed_curves == ["P-256", "P-384", "P-521"]
         assert p.allowed_key_algorithms == ["rsa", "ec", "ed25519"]
         assert p.require_client_auth_eku is True
+        assert p.require_tls_client_key_usage is True
+        assert chainvet.Policy(require_tls_client_key_usage=False).require_tls_client_key_usage is False
         assert p.trust_store is None
         assert p.severity == {}
         assert repr(p) == "Policy()"
@@ -180,8 +190,9 @@ class TestPolicy:
         assert issubclass(chainvet.InternalError, RuntimeError)
 
     def test_bad_toml_names_the_line(self) -> None:
-        with pytest.raises(chainvet.PolicyError, match="line 2"):
+        with pytest.raises(chainvet.PolicyError, match="^<text>:2:1: rsa_min_bit: ") as info:
             chainvet.Policy.from_toml("rsa_min_bits = 2048\nrsa_min_bit = 1\n")
+        assert info.value.line == 2
 
     def test_unconvertible_knob_is_type_error(self) -> None:
         with pytest.raises(TypeError, match="rsa_min_bits"):
@@ -208,8 +219,9 @@ class TestPolicy:
             chainvet.Validator(trust_store=b"just text")
         with pytest.raises(chainvet.PolicyError, match="cannot read trust store"):
             chainvet.Validator(chainvet.Policy(trust_store=str(tmp_path / "missing.pem")))
-        with pytest.raises(chainvet.PolicyError, match="trust store certificate 0"):
+        with pytest.raises(chainvet.PolicyError, match="certificate 1: not a usable certificate") as info:
             chainvet.Validator(trust_store=[b"\x30\x00"])
+        assert info.value.field == "certificate 1"
         with pytest.raises(chainvet.PolicyError, match="empty"):
             chainvet.Validator(trust_store=[])
 
@@ -258,7 +270,8 @@ class TestReport:
         report = validator.validate(SAMPLES / "root-ca.pem")
         assert [f.code for f in report.errors] == [f.code for f in report.findings if f.severity == "error"]
         assert report.has("leaf.is_ca") and not report.has("chain.order_reversed")
-        assert not report.has("no.such_code")
+        with pytest.raises(ValueError, match="unknown finding code"):
+            report.has("no.such_code")
 
 
 class TestFix:

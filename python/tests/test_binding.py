@@ -390,8 +390,8 @@ class TestRegistry:
         assert err.column is not None and err.column >= 1
         assert err.field == field, str(err)
         assert needle in err.message
-        assert err.file is None
-        assert str(err).startswith(f"line {line}, column {err.column}: {field}: ")
+        assert err.file is None and err.path is None
+        assert str(err).startswith(f"<text>:{line}:{err.column}: {field}: ")
 
     def test_file_errors_name_the_file(self, tmp_path: Path) -> None:
         base = self.files(tmp_path)
@@ -400,8 +400,8 @@ class TestRegistry:
         (base / "reg.toml").write_text('[clients.acme]\ncertificates = ["key.pem"]\n')
         with pytest.raises(chainvet.RegistryError, match="private key") as info:
             chainvet.Registry.from_file(base / "reg.toml")
-        assert info.value.file == str(base / "reg.toml")
-        assert str(info.value).startswith(f"{base / 'reg.toml'}: line 2")
+        assert info.value.file == info.value.path == str(base / "reg.toml")
+        assert str(info.value).startswith(f"{base / 'reg.toml'}:2:")
         with pytest.raises(chainvet.RegistryError, match="cannot read the registry"):
             chainvet.Registry.from_file(base / "missing.toml")
         with pytest.raises(chainvet.RegistryError, match="given twice") as info:

@@ -33,7 +33,7 @@ def make_csr(
     dns: tuple[str, ...] = ("api.payments.example.com",),
     slot: int = 90,
 ) -> x509.CertificateSigningRequest:
-    subject = chains.name(cn, *(attrs or ((C, "DE"), (O, "Example Client GmbH"))))
+    subject = chains.name(cn, *(attrs or ((C, "DE"), (ST, "Berlin"), (O, "Example Client GmbH"))))
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
     if dns:
         builder = builder.add_extension(
@@ -58,7 +58,7 @@ class TestCsr:
         assert report.accepted and report.findings == () and report.errors == ()
         info = report.csr
         assert info is not None
-        assert info.subject == "CN=api.payments.example.com,O=Example Client GmbH,C=DE"
+        assert info.subject == "CN=api.payments.example.com,O=Example Client GmbH,ST=Berlin,C=DE"
         assert info.key == key
         assert info.signature_algorithm == (
             "sha256WithRSAEncryption" if kind.startswith("rsa") else "ecdsa-with-SHA256")
@@ -123,7 +123,7 @@ class TestCsr:
         key.write_bytes(chains.key("p256", 92).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         subprocess.run(["openssl", "req", "-new", "-key", str(key), "-sha1", "-subj",
-                        "/C=DE/O=Client/CN=sha1.example.com", "-out", str(tmp_path / "c.pem")],
+                        "/C=DE/ST=Berlin/O=Client/CN=sha1.example.com", "-out", str(tmp_path / "c.pem")],
                        check=True, capture_output=True, timeout=60)
         report = chainvet.check_csr(tmp_path / "c.pem")
         assert codes(report) == ["signature.weak_algorithm"]

@@ -156,7 +156,9 @@ Case = tuple[str, Callable[[], Any], dict[str, Any], Optional[int]]
 CASES: list[Case] = [
     ("input.empty", lambda: b" \n\t", {}, None),
     ("input.too_large", lambda: pem(GOOD), {"max_input_bytes": 100}, None),
-    ("input.not_pem", lambda: chains.der(LEAF), {}, None),
+    # DER bytes are a certificate list now (getpeercert(binary_form=True)); binary that
+    # is not certificate-shaped (PKCS#12, a key) is still not PEM.
+    ("input.not_pem", lambda: b"\x30\x03\x02\x01\x03", {}, None),
     ("pem.malformed", lambda: pem(GOOD).replace(b"\n", b"\n!!!", 3), {}, 0),
     ("pem.no_certificate", lambda: block("PUBLIC KEY", b"\x30\x03\x02\x01\x01"), {}, None),
     ("pem.csr_not_certificate", csr, {}, None),
@@ -172,7 +174,8 @@ CASES: list[Case] = [
     ("chain.duplicate_certificate", lambda: pem([LEAF, INTERMEDIATE, INTERMEDIATE, ROOT]), {}, 2),
     (
         "chain.unrelated_certificate",
-        lambda: pem(GOOD + [chains.chain(("p256", "p256"), slot=8)[0]]),
+        # Another chain's CA: another client's leaf would be chain.multiple_leaves.
+        lambda: pem(GOOD + [chains.chain(("p256", "p256", "p256"), slot=8)[1]]),
         {},
         3,
     ),
@@ -233,9 +236,10 @@ def test_finding_through_python(
     assert finding.message and finding.hint
     assert finding.hint != finding.message
     if index is not None and code not in UNNAMED_IN_CORE:
-        # Messages name the certificate by index and subject.
+        # Messages name the certificate by position (counting from 1; `certificate` is
+        # the 0-based index) and subject.
         subject = next((c.subject for c in report.certificates if c.index == index), None)
-        assert f"certificate {index}" in finding.message
+        assert f"certificate {index + 1}" in finding.message
         if subject is not None:
             assert subject in finding.message
     assert report.has(code)

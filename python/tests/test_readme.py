@@ -1,4 +1,4 @@
-"""The README's Python examples run as written, from the repository root."""
+"""python/README.md's examples run as written, from the repository root."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from pki import Pki
 
 
 def python_section_code() -> list[str]:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Python\n", 1)[1].split("\n## ", 1)[0]
-    blocks: list[str] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    readme = (REPO / "python" / "README.md").read_text(encoding="utf-8")
+    # The gateway section's examples run in test_readme_gateways.py.
+    readme = readme.split("\n## Gateways", 1)[0]
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     assert len(blocks) == 2
     return blocks
 
@@ -30,7 +31,7 @@ def run(code: str, names: dict[str, Any]) -> str:
     os.chdir(REPO)
     try:
         with contextlib.redirect_stdout(out):
-            exec(compile(code, "README.md", "exec"), dict(names))
+            exec(compile(code, "python/README.md", "exec"), dict(names))
     finally:
         os.chdir(cwd)
     return out.getvalue()

@@ -23,6 +23,15 @@ from chainvet import ocsp
 
 UTC = dt.timezone.utc
 HARD = chainvet.Policy(revocation=chainvet.RevocationPolicy(mode="hard-fail"))
+# chainvet fetches only for chains that verify to a configured trust store, and reaches
+# loopback only when `allow_destinations` opens it: the validators of the network tests
+# trust the test root and open 127.0.0.1, as an operator with a local responder would.
+LOOPBACK = ["127.0.0.1"]
+
+
+def trusting(pki: Pki, **knobs: object) -> chainvet.Validator:
+    revocation = chainvet.RevocationPolicy(allow_destinations=LOOPBACK, **knobs)
+    return chainvet.Validator(chainvet.Policy(revocation=revocation), trust_store=[pki.root])
 
 
 def close_to_now(t: dt.datetime | None, slack: dt.timedelta = dt.timedelta(minutes=10)) -> bool:
@@ -192,7 +201,7 @@ class TestNetwork:
     def test_fetched_from_the_responder_in_this_process(self, pki: Pki, responder: Responder) -> None:
         """The responder is a thread of this process: the fetch can only be answered if
         `validate` releases the GIL while it waits for the network."""
-        validator = chainvet.Validator(HARD)
+        validator = trusting(pki, mode="hard-fail")
         before = len(responder.requests)
         good = validator.validate(pki.chain(pki.good))
         assert good.accepted, good.findings
@@ -208,8 +217,7 @@ class TestNetwork:
         assert len(responder.requests) == before + 2
 
     def test_crl_fetched_when_preferred(self, pki: Pki, responder: Responder) -> None:
-        policy = chainvet.Policy(revocation=chainvet.RevocationPolicy(mode="hard-fail", prefer="crl"))
-        report = chainvet.Validator(policy).validate(pki.chain(pki.revoked))
+        report = trusting(pki, mode="hard-fail", prefer="crl").validate(pki.chain(pki.revoked))
         assert codes(report) == ["revocation.revoked"]
         assert (report.revocation[0].method, report.revocation[0].source) == ("crl", "network")
         assert report.revocation[0].responder == pki.crl_url
@@ -221,22 +229,107 @@ class TestNetwork:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         dead = Pki(tmp_path, f"http://127.0.0.1:{port}")
-        soft = chainvet.Validator().validate(dead.chain(dead.good))
+        soft = trusting(dead, negative_cache_seconds=0).validate(dead.chain(dead.good))
         assert soft.accepted
         assert [(f.code, f.severity) for f in soft.findings] == [("revocation.unavailable", "warning")]
-        # Both URLs tried are named.
-        assert dead.ocsp_url in soft.findings[0].message and dead.crl_url in soft.findings[0].message
+        # Both URLs tried are named; why they failed is the operator's detail only.
+        finding = soft.findings[0]
+        assert dead.ocsp_url in finding.message and dead.crl_url in finding.message
+        assert finding.detail is not None and "refused" in finding.detail.lower()
+        assert "refused" not in finding.message.lower()
+        assert finding.to_dict()["detail"] == finding.detail
         assert soft.revocation[0].status == "unavailable"
-        hard = chainvet.Validator(HARD).validate(dead.chain(dead.good))
+        hard = trusting(dead, mode="hard-fail").validate(dead.chain(dead.good))
         assert not hard.accepted and hard.findings[0].severity == "error"
         # A stapled response makes the network unnecessary.
-        stapled = chainvet.Validator(HARD).validate(dead.chain(dead.good), stapled_ocsp=dead.response(dead.good))
+        stapled = trusting(dead, mode="hard-fail").validate(dead.chain(dead.good), stapled_ocsp=dead.response(dead.good))
         assert stapled.accepted and stapled.revocation[0].source == "stapled"
 
     def test_nonce_is_sent_and_echoed(self, pki: Pki) -> None:
-        report = chainvet.Validator(HARD).validate(pki.chain(pki.unknown), ocsp_nonce=True)
+        report = trusting(pki, mode="hard-fail").validate(pki.chain(pki.unknown), ocsp_nonce=True)
         assert codes(report) == ["revocation.unknown"]
         assert report.revocation[0].source == "network"
+
+
+class TestNoRequestsForUntrustedChains:
+    """An attacker's self-built chain names OCSP and CRL URLs on a listener that counts
+    connections: no entry point reaches it with default settings, and a trusted chain
+    reaches loopback only when `allow_destinations` names it."""
+
+    @staticmethod
+    def listener() -> tuple[socket.socket, str]:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(64)
+        s.setblocking(False)
+        return s, f"http://127.0.0.1:{s.getsockname()[1]}"
+
+    @staticmethod
+    def connections(s: socket.socket) -> int:
+        n = 0
+        while True:
+            try:
+                conn, _ = s.accept()
+            except BlockingIOError:
+                return n
+            conn.close()
+            n += 1
+
+    def test_attacker_chain_never_connects(self, tmp_path: Path) -> None:
+        s, base = self.listener()
+        with s:
+            attacker = Pki(tmp_path, base)
+            chain = attacker.chain(attacker.good)
+            (tmp_path / "other").mkdir()
+            other = chainvet.Validator(trust_store=[Pki(tmp_path / "other", base).root])
+            for mode in ("soft-fail", "hard-fail"):
+                policy = chainvet.Policy(revocation=chainvet.RevocationPolicy(mode=mode))
+                bare = chainvet.Validator(policy)
+                report = bare.validate(chain)
+                assert report.revocation[0].status in ("not_checked", "unavailable")
+                detail = report.revocation[0].detail or ""
+                assert "trust store" in detail
+                bare.validate(attacker.bundle(attacker.good))
+                other.validate(chain)
+                other.validate_presented(attacker.good, [attacker.ca])
+            assert self.connections(s) == 0
+
+    def test_trusted_chain_reaches_loopback_only_when_allowed(self, tmp_path: Path) -> None:
+        s, base = self.listener()
+        with s:
+            pki = Pki(tmp_path, base)
+            closed = chainvet.Validator(HARD, trust_store=[pki.root])
+            report = closed.validate(pki.chain(pki.good))
+            finding = next(f for f in report.findings if f.code == "revocation.unavailable")
+            assert finding.detail is not None and "loopback" in finding.detail
+            assert "loopback" not in finding.message
+            assert self.connections(s) == 0
+            opened = trusting(pki, mode="hard-fail")
+            assert opened.policy.revocation.allow_destinations == LOOPBACK
+            with pytest.raises(chainvet.PolicyError, match="allow_destinations"):
+                chainvet.RevocationPolicy(allow_destinations=["10.0.0.0/99"])
+            opened.validate(pki.chain(pki.good))
+            assert self.connections(s) >= 1
+
+
+class TestParsedCrl:
+    def test_a_crl_parsed_once_serves_many_validations(self, pki: Pki) -> None:
+        crl = chainvet.Crl(pki.crl_der)
+        validator = chainvet.Validator(HARD)
+        for _ in range(3):
+            report = validator.validate(pki.chain(pki.revoked), crls=crl, offline=True)
+            assert codes(report) == ["revocation.revoked"]
+            assert report.revocation[0].source == "supplied"
+            good = validator.validate(pki.chain(pki.good), crls=[pki.crl_pem, crl], offline=True)
+            assert good.accepted, good.findings
+        gateway = chainvet.Validator(HARD, trust_store=[pki.root])
+        presented = gateway.validate_presented(pki.revoked, [pki.ca], crls=(crl,), offline=True)
+        assert "revocation.revoked" in codes(presented)
+        # The policy's size cap holds for a parsed CRL as for bytes.
+        tiny = chainvet.Policy(revocation=chainvet.RevocationPolicy(max_crl_bytes=64))
+        capped = chainvet.Validator(tiny).validate(pki.chain(pki.revoked), crls=crl, offline=True)
+        assert "revocation.revoked" not in codes(capped)
+        assert "revocation.response_invalid" in codes(capped)
 
 
 class TestCache:

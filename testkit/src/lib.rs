@@ -2,6 +2,10 @@
 //! benches and sample generator. Keys are generated once per process and cached, so
 //! RSA key generation does not dominate test time.
 
+pub mod differential;
+pub mod key_shapes;
+pub mod listener;
+pub mod mtls;
 pub mod revocation;
 
 use std::collections::HashMap;

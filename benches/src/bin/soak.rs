@@ -7,6 +7,18 @@
 //! soak parse CHAIN [N]        N parses of the fixture's certificates
 //! soak floor CHAIN [N]        N times the chain's signatures with aws-lc-rs alone
 //! soak corpus DIR [N]         writes N bundles (default 100,000) for timing `chainvet scan`
+//! soak known-ca CHAIN [N] [ENGINE]
+//!                            trust-store mode, N new leaves under a known CA (ENGINE
+//!                            `webpki` or `chainvet`); profile with callgrind:
+//!                            `--toggle-collect='*measured_*'` counts the calls only
+//! soak bundle-known-ca CHAIN [N]
+//!                            bundle mode, N new leaves under a known CA
+//! soak threads CHAIN [N]      trust-store mode, repeated chain, on 1, 2, 4 and 8 threads
+//!                            sharing one validator: N calls per thread; total calls per
+//!                            second of wall time and CPU time per call, to show whether
+//!                            the caches serialize
+//! soak threads-new-leaf CHAIN [N]
+//!                            the same with a new leaf under the known CA on every call
 //! ```
 
 use std::time::Instant;
@@ -103,6 +115,148 @@ fn one(mode: &str, chain: &str, n: usize) {
         assert!(validator.validate_at(fixture.pem.as_bytes(), at).accepted);
     }
     report(mode, chain, n, start, cpu);
+}
+
+/// Trust-store mode on one shared validator from 1, 2, 4 and 8 threads: calls per second
+/// of wall time, and CPU time per call of the whole process. On a machine with C free
+/// cores the total should grow up to C threads and stay flat after, with the CPU time
+/// per call flat throughout; a drop past one thread, or CPU time per call growing with
+/// the threads, means the caches' locks serialize the callers or bounce between cores.
+/// `new_leaf`: every call presents a leaf never seen before under the known CA (one
+/// signature verification, inserts into the caches) instead of the same chain again.
+fn threads(chain: &str, n: usize, new_leaf: bool) {
+    use chainvet::{PresentedOptions, TrustStore, Usage};
+
+    let fixture = fixture(chain);
+    let (leaf, rest) = fixture.ders.split_first().expect("leaf");
+    let (root, pool) = rest.split_last().expect("root");
+    let counts = [1usize, 2, 4, 8];
+    // Each thread of each round gets leaves of its own.
+    let leaves = if new_leaf {
+        fixture.new_leaves(n * counts.iter().sum::<usize>())
+    } else {
+        Vec::new()
+    };
+    let store = TrustStore::from_certificates(vec![
+        chainvet::Certificate::from_der(root.clone()).expect("root"),
+    ]);
+    let validator = Validator::with_trust_store(Policy::default(), store);
+    let options = PresentedOptions::new(Timestamp(at()), Usage::ClientAuth);
+    let pool: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    assert!(validator.validate_presented(leaf, &pool, &options).accepted);
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let what = if new_leaf {
+        "new leaf under a known CA"
+    } else {
+        "repeated chain"
+    };
+    println!("threads {chain} ({what}): {cores} core(s) available, {n} calls per thread");
+    let mut next = 0usize;
+    for count in counts {
+        let (start, cpu) = (Instant::now(), chainvet_benches::process_cpu_ns());
+        std::thread::scope(|s| {
+            for t in 0..count {
+                let mine: &[Vec<u8>] = if new_leaf {
+                    &leaves[next + t * n..next + (t + 1) * n]
+                } else {
+                    &[]
+                };
+                let (validator, pool, options) = (&validator, &pool, &options);
+                s.spawn(move || {
+                    for k in 0..n {
+                        let presented = mine.get(k).map_or(leaf.as_slice(), Vec::as_slice);
+                        assert!(
+                            validator
+                                .validate_presented(presented, pool, options)
+                                .accepted
+                        );
+                    }
+                });
+            }
+        });
+        next += count * n;
+        let calls = (count * n) as f64;
+        let per_second = calls / start.elapsed().as_secs_f64();
+        let cpu_us = (chainvet_benches::process_cpu_ns() - cpu) as f64 / 1e3 / calls;
+        println!("  {count} thread(s): {per_second:>12.0} calls/s  {cpu_us:>8.2} µs CPU per call");
+    }
+}
+
+fn engine_policy(engine: &str) -> Policy {
+    let mut policy = Policy::default();
+    policy.path_validation.engine = match engine {
+        "chainvet" => chainvet::Engine::Chainvet,
+        "webpki" => chainvet::Engine::Webpki,
+        other => panic!("no engine {other}: webpki or chainvet"),
+    };
+    policy
+}
+
+/// One trust-store call (its own symbol, so callgrind can count it alone).
+#[inline(never)]
+fn measured_presented(
+    validator: &Validator,
+    leaf: &[u8],
+    pool: &[&[u8]],
+    options: &chainvet::PresentedOptions,
+) -> bool {
+    validator.validate_presented(leaf, pool, options).accepted
+}
+
+/// One bundle-mode call (its own symbol, so callgrind can count it alone).
+#[inline(never)]
+fn measured_bundle(validator: &Validator, pem: &[u8], at: Timestamp) -> bool {
+    validator.validate_at(pem, at).accepted
+}
+
+/// Trust-store mode: `n` new leaves under a CA the validator has seen.
+fn known_ca(chain: &str, n: usize, engine: &str) {
+    use chainvet::{PresentedOptions, TrustStore, Usage};
+
+    let fixture = fixture(chain);
+    let leaves = fixture.new_leaves(n);
+    let (_, rest) = fixture.ders.split_first().expect("leaf");
+    let (root, pool) = rest.split_last().expect("root");
+    let store = TrustStore::from_certificates(vec![
+        chainvet::Certificate::from_der(root.clone()).expect("root"),
+    ]);
+    let validator = Validator::with_trust_store(engine_policy(engine), store);
+    let options = PresentedOptions::new(Timestamp(at()), Usage::ClientAuth);
+    let pool: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+    // Not counted: this call verifies the CA links, which every later call finds cached.
+    assert!(
+        validator
+            .validate_presented(&fixture.ders[0], &pool, &options)
+            .accepted
+    );
+    let (start, cpu) = (Instant::now(), cpu_ns());
+    for leaf in &leaves {
+        assert!(measured_presented(&validator, leaf, &pool, &options));
+    }
+    report(&format!("known-ca ({engine})"), chain, n, start, cpu);
+}
+
+/// Bundle mode: `n` bundles with new leaves under a CA the validator has seen.
+fn bundle_known_ca(chain: &str, n: usize) {
+    let fixture = fixture(chain);
+    let ca_pem: String = fixture.ders[1..]
+        .iter()
+        .map(|d| chainvet_testkit::pem_of(d))
+        .collect();
+    let bundles: Vec<String> = fixture
+        .new_leaves(n)
+        .iter()
+        .map(|leaf| format!("{}{ca_pem}", chainvet_testkit::pem_of(leaf)))
+        .collect();
+    let validator = Validator::new(Policy::default()).expect("policy");
+    let at = Timestamp(at());
+    // Not counted: this call verifies the CA links, which every later call finds cached.
+    assert!(validator.validate_at(fixture.pem.as_bytes(), at).accepted);
+    let (start, cpu) = (Instant::now(), cpu_ns());
+    for bundle in &bundles {
+        assert!(measured_bundle(&validator, bundle.as_bytes(), at));
+    }
+    report("bundle-known-ca", chain, n, start, cpu);
 }
 
 /// Writes `n` bundles under `dir` (1,000 per subdirectory) for timing `chainvet scan`:
@@ -219,6 +373,25 @@ fn main() {
             arg(1).unwrap_or("rsa2048"),
             arg(2).and_then(|n| n.parse().ok()).unwrap_or(10_000),
         ),
+        Some("known-ca") => known_ca(
+            arg(1).unwrap_or("rsa2048"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            arg(3).unwrap_or("webpki"),
+        ),
+        Some("bundle-known-ca") => bundle_known_ca(
+            arg(1).unwrap_or("rsa2048"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(1_000),
+        ),
+        Some("threads") => threads(
+            arg(1).unwrap_or("p256"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(200_000),
+            false,
+        ),
+        Some("threads-new-leaf") => threads(
+            arg(1).unwrap_or("p256"),
+            arg(2).and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            true,
+        ),
         Some(mode @ ("cold" | "warm")) => one(
             mode,
             arg(1).unwrap_or("rsa2048"),
@@ -226,7 +399,7 @@ fn main() {
         ),
         _ => {
             eprintln!(
-                "usage: soak memory [N] | soak cold|warm|parse|floor CHAIN [N] | soak corpus DIR [N]"
+                "usage: soak memory [N] | soak cold|warm|parse|floor|threads|threads-new-leaf|bundle-known-ca CHAIN [N] | soak known-ca CHAIN [N] [webpki|chainvet] | soak corpus DIR [N]"
             );
             std::process::exit(2);
         }

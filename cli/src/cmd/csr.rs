@@ -26,15 +26,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
         at: None,
     }
     .validator()?;
-    let input = read_input(&args.file)?;
+    let input = read_input(&args.file, validator.policy().max_input_bytes)?;
     let report = validator.check_csr(&input);
     // The file may hold a private key by mistake.
     wipe(input);
     if args.json {
         println!("{}", report.to_json_pretty());
     } else {
-        output::print_findings(&report.findings);
         let name = args.file.display();
+        output::print_findings(&output::naming_file(&report.findings, &name.to_string()));
         let what = report
             .csr
             .as_ref()

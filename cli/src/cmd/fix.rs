@@ -15,14 +15,35 @@ pub(crate) struct Args {
     /// Where to write the repaired bundle (default: standard output).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+    /// When the bundle holds more than one end-entity certificate: the one to keep, by
+    /// its number as the findings give it (counting from 1), or by its subject common
+    /// name.
+    #[arg(long, value_name = "N|CN")]
+    leaf: Option<String>,
     #[command(flatten)]
     common: Common,
+    #[command(flatten)]
+    revocation: super::revocation::RevocationArgs,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
-    let validator = args.common.validator()?;
-    let input = read_input(&args.file)?;
-    let result = validator.fix_at(&input, args.common.time());
+    let mut policy = args.common.policy()?;
+    args.revocation.apply(&mut policy);
+    let validator = chainvet::Validator::new(policy).map_err(|e| e.to_string())?;
+    let options = args.revocation.options(args.common.time())?;
+    let input = read_input(&args.file, validator.policy().max_input_bytes)?;
+    let result = match &args.leaf {
+        None => validator.fix_with(&input, &options),
+        Some(leaf) => {
+            // Numbers as the messages give them: counting from 1.
+            let choice = match leaf.parse::<usize>() {
+                Ok(0) => return Err("--leaf counts certificates from 1".to_owned()),
+                Ok(n) => chainvet::LeafChoice::Index(n - 1),
+                Err(_) => chainvet::LeafChoice::CommonName(leaf.clone()),
+            };
+            validator.fix_with_leaf_options(&input, &options, &choice)
+        }
+    };
     wipe(input);
     match result {
         Err(refused) => {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chainvet::binding::leaf_of;
 use chainvet::{Binding, BindingMode, Options, Registration, Registry};
 
-use super::{Common, read_input, wipe};
+use super::{Common, read_input_within, wipe};
 use crate::output;
 
 /// Arguments of `match`.
@@ -44,7 +44,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     let at = args.common.time();
     let mut registrations = Vec::with_capacity(args.registered.len());
     for path in &args.registered {
-        let bytes = read_input(path)?;
+        let bytes = read_input_within(path, validator.policy().max_input_bytes)?;
         let registration = Registration::from_bytes(&bytes);
         wipe(bytes);
         let registration =
@@ -55,7 +55,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
         .with_mode(args.mode)
         .with_max_active(args.max_active);
 
-    let input = read_input(&args.presented)?;
+    let input = read_input_within(&args.presented, validator.policy().max_input_bytes)?;
     let presented = leaf_of(&input);
     wipe(input);
     let presented = presented
@@ -78,12 +78,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
             "matched": outcome.matched,
             "mode": binding.mode().as_str(),
             "findings": outcome.findings,
-            "presented": {
-                "subject": presented.subject_string(),
-                "issuer": presented.issuer_string(),
-                "serial": presented.serial_hex(),
-                "sha256": presented.sha256_hex(),
-            },
+            "presented": presented_json(&presented, &name, at),
             "registered": registered,
             "validated_at": at.to_rfc3339(),
         });
@@ -94,12 +89,33 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     } else {
         output::print_findings(&outcome.findings);
         match outcome.matched {
-            Some(i) => println!(
-                "{name}: {}: the leaf is the registered certificate {} (mode {})",
-                output::verdict(outcome.accepted),
-                binding.registrations()[i].label(),
-                binding.mode()
-            ),
+            Some(i) => {
+                let label = binding.registrations()[i].label();
+                // In spki mode the match is another certificate with the same key.
+                let how = if binding.mode() == BindingMode::Spki {
+                    format!("the leaf has the public key of the registered certificate {label}")
+                } else {
+                    format!("the leaf matches the registered certificate {label}")
+                };
+                let errors = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == chainvet::Severity::Error)
+                    .count();
+                if outcome.accepted {
+                    println!(
+                        "{name}: {}: {how} (mode {})",
+                        output::verdict(true),
+                        binding.mode()
+                    );
+                } else {
+                    println!(
+                        "{name}: {}: {how} (mode {}), but {errors} error(s) remain",
+                        output::verdict(false),
+                        binding.mode()
+                    );
+                }
+            }
             None => println!(
                 "{name}: {}: the leaf matches no registered certificate (mode {})",
                 output::verdict(false),
@@ -112,6 +128,20 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The presented leaf with every field a registration has (README: `match --json`),
+/// plus its subject, labelled with the file it came from.
+fn presented_json(
+    presented: &chainvet::Certificate,
+    name: &str,
+    at: chainvet::Timestamp,
+) -> serde_json::Value {
+    let registration = Registration::from_certificate(presented).with_label(name);
+    let mut v = serde_json::to_value(registration.info()).unwrap_or_default();
+    v["subject"] = presented.subject_string().into();
+    v["active"] = registration.is_active_at(at).into();
+    v
 }
 
 /// `check`'s flags for checking the leaf against a registry.

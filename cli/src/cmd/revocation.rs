@@ -55,8 +55,11 @@ impl RevocationArgs {
 
     /// Per-call options: the time, supplied responses and CRLs, offline, nonce.
     pub(crate) fn options(&self, at: Timestamp) -> Result<Options, String> {
-        let read =
-            |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+        // Bounded by the library's hard ceiling here; the policy's own size caps for
+        // responses and CRLs apply when they are evaluated.
+        let read = |p: &PathBuf| {
+            chainvet::read::file(p, 0).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        };
         let mut options = Options::at(at);
         options.ocsp_responses = self
             .ocsp_responses
@@ -93,7 +96,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     policy.revocation.scope = Scope::Chain;
     let validator = Validator::new(policy).map_err(|e| e.to_string())?;
     let options = args.revocation.options(args.common.time())?;
-    let input = read_input(&args.file)?;
+    let input = read_input(&args.file, validator.policy().max_input_bytes)?;
     let mut report = validator.validate_with(&input, &options);
     wipe(input);
     report
@@ -136,7 +139,7 @@ fn window(info: &RevocationInfo) -> String {
 fn render_statuses(report: &Report) -> String {
     let mut out = String::new();
     for c in &report.certificates {
-        let name = format!("certificate {} ({})", c.index, c.subject);
+        let name = format!("certificate {} ({})", c.index + 1, c.subject);
         let Some(info) = report.revocation.iter().find(|r| r.certificate == c.index) else {
             let why = match c.role {
                 Role::Root => "a self-signed root: nobody above it to ask",

@@ -10,17 +10,28 @@
 //! checked to be regular files *after* opening, so a FIFO swapped in never hangs it; at
 //! most the policy's size limit plus one byte is read from any file.
 
-use std::collections::{BTreeMap, BinaryHeap, HashSet};
-use std::fs::File;
-use std::io::{BufRead, IsTerminal, Read, Write};
+//!
+//! Three stages, one module each: `walk` (directory traversal or the path list, and the
+//! bounded, non-blocking read of each file), `pipeline` (the workers that vet each file)
+//! and `summary` (per-bundle output and the aggregate at the end). This module parses
+//! the arguments and wires the stages with bounded queues.
+
+mod pipeline;
+mod summary;
+mod walk;
+
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::sync_channel;
+use std::time::Instant;
 
-use chainvet::{CacheLimit, CacheLimits, Code, Report, Severity, Timestamp, Validator};
+use chainvet::{CacheLimit, CacheLimits, Validator};
 
 use super::Common;
+use pipeline::{Outcome, worker};
+use summary::print_and_summarise;
+use walk::{Entry, Filter, Walker};
 
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
@@ -46,6 +57,8 @@ pub(crate) struct Args {
     /// How many of the slowest bundles the summary lists.
     #[arg(long, value_name = "K", default_value_t = 10)]
     slowest: usize,
+    #[command(flatten)]
+    revocation: super::revocation::RevocationArgs,
 }
 
 /// Seconds in a span such as `30d`, `12h`, `2w` or `45m`; a bare number is days.
@@ -70,38 +83,21 @@ fn parse_span(s: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("`{s}` is too long a span"))
 }
 
-/// How many expiring certificates the summary keeps (the soonest); the count is exact.
-const EXPIRING_KEPT: usize = 1_000;
 /// Queue depths between walker, workers and printer: what bounds memory in flight.
 const QUEUE: usize = 256;
-
-/// One unit of work or its outcome.
-enum Outcome {
-    Vetted {
-        path: PathBuf,
-        report: Report,
-        elapsed: Duration,
-    },
-    Unreadable {
-        path: PathBuf,
-        reason: String,
-    },
-}
-
-/// What the walker found: a file to vet, or an entry it could not use.
-enum Entry {
-    File(PathBuf),
-    Problem(PathBuf, String),
-}
-
 pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     // Every bundle is seen once: caching analyses would only cost memory. Verified
     // signatures are kept: bundles from one CA share their intermediate and root links.
-    let validator = args.common.validator()?.with_cache_limits(CacheLimits {
-        signatures: CacheLimits::default().signatures,
-        analyses: CacheLimit::OFF,
-    });
+    let mut policy = args.common.policy()?;
+    args.revocation.apply(&mut policy);
+    let validator = Validator::new(policy)
+        .map_err(|e| e.to_string())?
+        .with_cache_limits(CacheLimits {
+            signatures: CacheLimits::default().signatures,
+            analyses: CacheLimit::OFF,
+        });
     let at = args.common.time();
+    let options = args.revocation.options(at)?;
     let max_bytes = validator.policy().max_input_bytes;
     let from_stdin = args.target == Path::new("-");
     if !from_stdin {
@@ -118,18 +114,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
 
     let (entries_tx, entries_rx) = sync_channel::<Entry>(QUEUE);
     let (outcomes_tx, outcomes_rx) = sync_channel::<Outcome>(QUEUE);
-    let entries_rx = std::sync::Mutex::new(entries_rx);
+    // Owned by the workers: when they all stop (the printer failed), the queue closes
+    // and the walker's next send fails, so it stops instead of blocking on a full queue.
+    let entries_rx = std::sync::Arc::new(std::sync::Mutex::new(entries_rx));
 
     let summary = std::thread::scope(|scope| {
         let target = args.target.clone();
         let walker_progress = progress.clone();
         scope.spawn(move || {
-            let mut walker = Walker {
-                tx: entries_tx,
-                filter,
-                seen_dirs: HashSet::new(),
-                progress: walker_progress,
-            };
+            let mut walker = Walker::new(entries_tx, filter, walker_progress);
             if from_stdin {
                 walker.walk_stdin();
             } else {
@@ -138,11 +131,13 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
         });
         for _ in 0..jobs {
             let tx = outcomes_tx.clone();
-            let rx = &entries_rx;
+            let rx = std::sync::Arc::clone(&entries_rx);
             let validator = &validator;
-            scope.spawn(move || worker(rx, tx, validator, at, max_bytes));
+            let options = &options;
+            scope.spawn(move || worker(&rx, tx, validator, options, max_bytes));
         }
         drop(outcomes_tx);
+        drop(entries_rx);
         print_and_summarise(outcomes_rx, &args, at, &progress)
     });
     progress.finish();
@@ -150,467 +145,21 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
     summary
         .print(&args, at, started.elapsed(), jobs)
         .map_err(|e| format!("cannot write output: {e}"))?;
-    Ok(if summary.rejected + summary.unreadable == 0 {
+    Ok(if summary.all_accepted() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-/// Which files a directory walk vets.
-struct Filter {
-    extensions: Vec<String>,
-}
-
-impl Filter {
-    fn new(ext: &[String]) -> Filter {
-        Filter {
-            extensions: ext
-                .iter()
-                .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
-                .filter(|e| !e.is_empty())
-                .collect(),
-        }
-    }
-
-    fn wants(&self, path: &Path) -> bool {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            return false;
-        }
-        self.extensions.is_empty()
-            || path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| self.extensions.contains(&e.to_ascii_lowercase()))
-    }
-}
-
-struct Walker {
-    tx: SyncSender<Entry>,
-    filter: Filter,
-    /// (device, inode) of every directory entered: a symlink back to one is a loop.
-    seen_dirs: HashSet<(u64, u64)>,
-    progress: Progress,
-}
-
-impl Walker {
-    fn send(&self, entry: Entry) {
-        self.progress.found();
-        // The receivers only go away if the printer failed; then there is nothing to do.
-        let _ = self.tx.send(entry);
-    }
-
-    fn problem(&self, path: &Path, reason: impl Into<String>) {
-        self.send(Entry::Problem(path.to_path_buf(), reason.into()));
-    }
-
-    fn walk_stdin(&mut self) {
-        let stdin = std::io::stdin();
-        for line in stdin.lock().lines() {
-            match line {
-                Ok(line) if line.trim().is_empty() => {}
-                Ok(line) => self.walk(Path::new(line.trim_end_matches('\r')), true),
-                Err(e) => {
-                    self.problem(Path::new("-"), format!("cannot read standard input: {e}"));
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Vets `path` if it is a file, descends if it is a directory. `named` entries (the
-    /// scan root, listed paths) are vetted whatever their name.
-    fn walk(&mut self, path: &Path, named: bool) {
-        // Follows symlinks: a dangling one or a self-referencing one fails here.
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => return self.problem(path, describe_io(path, &e)),
-        };
-        if meta.is_dir() {
-            if !self.seen_dirs.insert(dir_id(&meta)) {
-                return self.problem(
-                    path,
-                    "symlink loop: this directory was already entered, skipped",
-                );
-            }
-            let listing = match std::fs::read_dir(path) {
-                Ok(l) => l,
-                Err(e) => return self.problem(path, format!("cannot list directory: {e}")),
-            };
-            let mut children = Vec::new();
-            for entry in listing {
-                match entry {
-                    Ok(e) => children.push(e.path()),
-                    Err(e) => self.problem(path, format!("cannot list directory: {e}")),
-                }
-            }
-            // Sorted, so the order of JSON lines is stable for a given tree.
-            children.sort();
-            for child in children {
-                let name_ok = child
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_none_or(|n| !n.starts_with('.'));
-                if name_ok {
-                    self.walk(&child, false);
-                }
-            }
-        } else if meta.is_file() {
-            if named || self.filter.wants(path) {
-                self.send(Entry::File(path.to_path_buf()));
-            }
-        } else if named || self.filter.wants(path) {
-            self.problem(path, format!("not a regular file ({})", kind(&meta)));
-        }
-    }
-}
-
-#[cfg(unix)]
-fn dir_id(meta: &std::fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
-}
-
-#[cfg(not(unix))]
-fn dir_id(meta: &std::fs::Metadata) -> (u64, u64) {
-    // No inode numbers: tell directories apart by their timestamps as well as we can.
-    let t = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    (t, meta.len())
-}
-
-fn kind(meta: &std::fs::Metadata) -> &'static str {
-    if meta.is_dir() {
-        return "a directory";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-    }
-    let _ = meta;
-    "not a file or directory"
-}
-
-fn describe_io(path: &Path, e: &std::io::Error) -> String {
-    let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    match e.kind() {
-        std::io::ErrorKind::NotFound if dangling => {
-            "dangling symlink: its target does not exist".to_owned()
-        }
-        std::io::ErrorKind::NotFound => "vanished before it could be read".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ if e.raw_os_error() == Some(40) => {
-            "symlink loop: too many levels of symbolic links".to_owned()
-        }
-        _ => e.to_string(),
-    }
-}
-
-/// Opens without blocking (a FIFO without a writer would block a plain open), checks the
-/// opened file is a regular file, reads at most `max + 1` bytes.
-fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, String> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file: File = options.open(path).map_err(|e| describe_io(path, &e))?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err(format!("not a regular file ({})", kind(&meta)));
-    }
-    let limit = if max == 0 { u64::MAX } else { max as u64 + 1 };
-    let mut buf = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit)
-        .read_to_end(&mut buf)
-        .map_err(|e| format!("read failed: {e}"))?;
-    Ok(buf)
-}
-
-fn worker(
-    rx: &std::sync::Mutex<Receiver<Entry>>,
-    tx: SyncSender<Outcome>,
-    validator: &Validator,
-    at: Timestamp,
-    max_bytes: usize,
-) {
-    loop {
-        let entry = {
-            let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
-            rx.recv()
-        };
-        let Ok(entry) = entry else { return };
-        let outcome = match entry {
-            Entry::Problem(path, reason) => Outcome::Unreadable { path, reason },
-            Entry::File(path) => match read_bounded(&path, max_bytes) {
-                Err(reason) => Outcome::Unreadable { path, reason },
-                Ok(mut input) => {
-                    let start = Instant::now();
-                    let report = validator.validate_at(&input, at);
-                    let elapsed = start.elapsed();
-                    // The bundle may have held a private key: do not leave it in freed memory.
-                    input.fill(0);
-                    std::hint::black_box(&input);
-                    Outcome::Vetted {
-                        path,
-                        report,
-                        elapsed,
-                    }
-                }
-            },
-        };
-        if tx.send(outcome).is_err() {
-            return;
-        }
-    }
-}
-
-/// A certificate expiring within the window, ordered by its notAfter.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Expiring {
-    not_after: i64,
-    path: PathBuf,
-    index: usize,
-    subject: String,
-}
-
-/// Counts and bounded lists: what the summary shows.
-#[derive(Default)]
-struct Summary {
-    vetted: usize,
-    accepted: usize,
-    rejected: usize,
-    unreadable: usize,
-    by_code: BTreeMap<Code, (usize, Severity)>,
-    /// Max-heap on time: the K slowest bundles seen so far (the root is the fastest
-    /// of them, popped when a slower one arrives).
-    slowest: BinaryHeap<std::cmp::Reverse<(Duration, PathBuf)>>,
-    expiring: BinaryHeap<Expiring>,
-    expiring_total: usize,
-    validation_time: Duration,
-}
-
-impl Summary {
-    fn add(&mut self, path: &Path, report: &Report, elapsed: Duration, args: &Args, at: Timestamp) {
-        self.vetted += 1;
-        self.validation_time += elapsed;
-        if report.accepted {
-            self.accepted += 1;
-        } else {
-            self.rejected += 1;
-        }
-        for f in &report.findings {
-            let entry = self.by_code.entry(f.code).or_insert((0, f.severity));
-            entry.0 += 1;
-            entry.1 = entry.1.max(f.severity);
-        }
-        if args.slowest > 0 {
-            self.slowest
-                .push(std::cmp::Reverse((elapsed, path.to_path_buf())));
-            if self.slowest.len() > args.slowest {
-                self.slowest.pop();
-            }
-        }
-        if let Some(span) = args.expiring {
-            let until = at.0.saturating_add(span);
-            for c in &report.certificates {
-                let Ok(not_after) = Timestamp::parse_rfc3339(&c.not_after) else {
-                    continue;
-                };
-                if not_after.0 >= at.0 && not_after.0 <= until {
-                    self.expiring_total += 1;
-                    self.expiring.push(Expiring {
-                        not_after: not_after.0,
-                        path: path.to_path_buf(),
-                        index: c.index,
-                        subject: c.subject.clone(),
-                    });
-                    if self.expiring.len() > EXPIRING_KEPT {
-                        self.expiring.pop(); // the latest of those kept
-                    }
-                }
-            }
-        }
-    }
-
-    fn print(
-        &self,
-        args: &Args,
-        at: Timestamp,
-        wall: Duration,
-        jobs: usize,
-    ) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        let slowest: Vec<&(Duration, PathBuf)> = {
-            let mut v: Vec<_> = self.slowest.iter().map(|r| &r.0).collect();
-            v.sort_by_key(|e| std::cmp::Reverse(e.0));
-            v
-        };
-        let mut expiring: Vec<&Expiring> = self.expiring.iter().collect();
-        expiring.sort();
-        if args.json {
-            let summary = serde_json::json!({
-                "summary": {
-                    "bundles": self.vetted + self.unreadable,
-                    "accepted": self.accepted,
-                    "rejected": self.rejected,
-                    "unreadable": self.unreadable,
-                    "validated_at": at.to_rfc3339(),
-                    "seconds": wall.as_secs_f64(),
-                    "threads": jobs,
-                    "findings": self.by_code.iter().map(|(code, (n, sev))| {
-                        serde_json::json!({"code": code, "severity": sev, "count": n})
-                    }).collect::<Vec<_>>(),
-                    "expiring": args.expiring.map(|span| serde_json::json!({
-                        "within_seconds": span,
-                        "count": self.expiring_total,
-                        "certificates": expiring.iter().map(|e| serde_json::json!({
-                            "path": e.path.display().to_string(),
-                            "certificate": e.index,
-                            "subject": e.subject,
-                            "not_after": Timestamp(e.not_after).to_rfc3339(),
-                        })).collect::<Vec<_>>(),
-                    })),
-                    "slowest": slowest.iter().map(|(d, p)| serde_json::json!({
-                        "path": p.display().to_string(),
-                        "microseconds": d.as_micros(),
-                    })).collect::<Vec<_>>(),
-                }
-            });
-            return writeln!(out, "{summary}");
-        }
-        let total = self.vetted + self.unreadable;
-        let rate = total as f64 / wall.as_secs_f64().max(1e-9);
-        writeln!(
-            out,
-            "\nscanned {total} bundle(s) in {:.2} s ({rate:.0} per second, {jobs} thread(s)), validated at {}",
-            wall.as_secs_f64(),
-            at.to_rfc3339()
-        )?;
-        writeln!(out, "  accepted    {}", self.accepted)?;
-        writeln!(out, "  rejected    {}", self.rejected)?;
-        writeln!(out, "  unreadable  {}", self.unreadable)?;
-        if !self.by_code.is_empty() {
-            writeln!(out, "findings by code:")?;
-            let mut codes: Vec<_> = self.by_code.iter().collect();
-            codes.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
-            for (code, (n, sev)) in codes {
-                writeln!(out, "  {n:>8}  {:<7} {}", sev.as_str(), code.as_str())?;
-            }
-        }
-        if let Some(span) = args.expiring {
-            writeln!(
-                out,
-                "certificates expiring within {} day(s): {}",
-                span / 86_400,
-                self.expiring_total
-            )?;
-            for e in expiring.iter().take(50) {
-                writeln!(
-                    out,
-                    "  {}  {}  certificate {} ({})",
-                    Timestamp(e.not_after).date(),
-                    e.path.display(),
-                    e.index,
-                    e.subject
-                )?;
-            }
-            if self.expiring_total > 50 {
-                writeln!(
-                    out,
-                    "  ... and {} more (--json lists up to {EXPIRING_KEPT})",
-                    self.expiring_total - 50
-                )?;
-            }
-        }
-        if !slowest.is_empty() {
-            writeln!(out, "slowest bundles:")?;
-            for (d, p) in slowest {
-                writeln!(out, "  {:>10.1} µs  {}", d.as_secs_f64() * 1e6, p.display())?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Prints per-bundle lines as outcomes arrive and folds them into the summary.
-fn print_and_summarise(
-    rx: Receiver<Outcome>,
-    args: &Args,
-    at: Timestamp,
-    progress: &Progress,
-) -> std::io::Result<Summary> {
-    let mut summary = Summary::default();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for outcome in rx {
-        progress.done();
-        match outcome {
-            Outcome::Unreadable { path, reason } => {
-                summary.unreadable += 1;
-                if args.json {
-                    let line =
-                        serde_json::json!({"path": path.display().to_string(), "error": reason});
-                    writeln!(out, "{line}")?;
-                } else {
-                    progress
-                        .suspend(|| writeln!(out, "{}: unreadable: {reason}", path.display()))?;
-                }
-            }
-            Outcome::Vetted {
-                path,
-                report,
-                elapsed,
-            } => {
-                summary.add(&path, &report, elapsed, args, at);
-                if args.json {
-                    let mut line = serde_json::to_value(&report).unwrap_or_default();
-                    if let Some(obj) = line.as_object_mut() {
-                        obj.insert("path".into(), path.display().to_string().into());
-                        obj.insert("microseconds".into(), (elapsed.as_micros() as u64).into());
-                    }
-                    writeln!(out, "{line}")?;
-                } else if !report.accepted {
-                    let mut codes: Vec<&str> = report.errors().map(|f| f.code.as_str()).collect();
-                    codes.dedup();
-                    progress.suspend(|| {
-                        writeln!(out, "{}: rejected: {}", path.display(), codes.join(", "))
-                    })?;
-                }
-            }
-        }
-    }
-    out.flush()?;
-    Ok(summary)
-}
-
 /// The progress bar: drawn on standard error only when it is a terminal.
 #[derive(Clone)]
-struct Progress {
+pub(super) struct Progress {
     bar: Option<indicatif::ProgressBar>,
 }
 
 impl Progress {
-    fn new() -> Progress {
+    pub(super) fn new() -> Progress {
         if !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
@@ -623,26 +172,26 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
-    fn found(&self) {
+    pub(super) fn found(&self) {
         if let Some(b) = &self.bar {
             b.inc_length(1);
         }
     }
 
-    fn done(&self) {
+    pub(super) fn done(&self) {
         if let Some(b) = &self.bar {
             b.inc(1);
         }
     }
 
-    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(super) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(b) => b.suspend(f),
             None => f(),
         }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
@@ -662,33 +211,5 @@ mod tests {
         assert!(parse_span("soon").is_err());
         assert!(parse_span("3y").is_err());
         assert!(parse_span("99999999999999999999d").is_err());
-    }
-
-    #[test]
-    fn reads_are_bounded_and_never_block() {
-        let dir = tempfile::tempdir().unwrap();
-        let big = dir.path().join("big.pem");
-        std::fs::write(&big, vec![b'A'; 10_000]).unwrap();
-        assert_eq!(read_bounded(&big, 100).unwrap().len(), 101);
-        assert_eq!(read_bounded(&big, 0).unwrap().len(), 10_000);
-
-        let gone = dir.path().join("gone.pem");
-        std::fs::write(&gone, b"x").unwrap();
-        std::fs::remove_file(&gone).unwrap();
-        let err = read_bounded(&gone, 100).unwrap_err();
-        assert!(err.contains("vanished"), "{err}");
-
-        // A FIFO with no writer: a blocking open would hang here forever.
-        let fifo = dir.path().join("fifo.pem");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
-        let err = read_bounded(&fifo, 100).unwrap_err();
-        assert!(err.contains("FIFO"), "{err}");
-
-        let err = read_bounded(dir.path(), 100).unwrap_err();
-        assert_eq!(err, "not a regular file (a directory)");
     }
 }

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chainvet::presented::der_certificates;
-use chainvet::{PeerName, PresentedOptions, TrustStore, Usage, Validator};
+use chainvet::{KeyUsageBit, PeerName, PresentedOptions, TrustStore, Usage, Validator};
 
-use super::{Common, read_input, wipe};
-use crate::output;
+use super::vet::VetArgs;
+use super::{read_input_within, wipe};
 
 /// `--usage` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,15 +45,20 @@ pub(crate) struct Args {
     /// Most intermediates between the leaf and the trust anchor (`chain.too_long`).
     #[arg(long, value_name = "N")]
     max_depth: Option<usize>,
+    /// keyUsage bits the leaf must assert when it has a keyUsage extension, by their RFC
+    /// 5280 names (e.g. `digitalSignature,keyAgreement`; repeatable). Independent of
+    /// the client-usage check `leaf.key_usage_unsuitable`.
+    #[arg(
+        long = "key-usage",
+        value_name = "BIT[,BIT]",
+        value_delimiter = ',',
+        value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<KeyUsageBit>())
+    )]
+    key_usage: Vec<KeyUsageBit>,
     #[command(flatten)]
-    common: Common,
+    vet: VetArgs,
     #[command(flatten)]
-    registry: super::match_::RegistryArgs,
-    #[command(flatten)]
-    revocation: super::revocation::RevocationArgs,
-    /// Print the report as JSON.
-    #[arg(long)]
-    json: bool,
+    policy_inputs: super::policy_inputs::PolicyInputArgs,
 }
 
 /// An expected peer name, told apart by its form.
@@ -72,8 +77,8 @@ fn parse_name(s: &str) -> Result<PeerName, String> {
 
 /// The certificates of a file as DER (PEM blocks in order, or the file as one DER
 /// certificate).
-fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, String> {
-    let bytes = read_input(path)?;
+fn certificates(path: &Path, limit: usize) -> Result<Vec<Vec<u8>>, String> {
+    let bytes = read_input_within(path, limit)?;
     let ders = der_certificates(&bytes);
     // A PEM file of a client certificate often holds its private key too.
     wipe(bytes);
@@ -81,8 +86,8 @@ fn certificates(path: &Path) -> Result<Vec<Vec<u8>>, String> {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
-    let mut policy = args.common.policy()?;
-    args.revocation.apply(&mut policy);
+    let policy = args.vet.policy()?;
+    args.policy_inputs.check_engine(&policy)?;
     let validator = match &args.trust_store {
         Some(path) => {
             let trust = TrustStore::from_file(path).map_err(|e| e.to_string())?;
@@ -97,31 +102,22 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, String> {
         UsageArg::Client => Usage::ClientAuth,
         UsageArg::Server => Usage::ServerAuth,
     };
-    let shared = args
-        .registry
-        .bind(args.revocation.options(args.common.time())?)?;
-    let mut options = PresentedOptions::from_options(&shared, usage);
+    let mut options = PresentedOptions::with_base(args.vet.options()?, usage);
     options.peer_names = args.names;
     options.max_depth = args.max_depth;
+    options.key_usage = args.key_usage;
+    options.policy_inputs = args.policy_inputs.inputs();
 
-    let mut pool = certificates(&args.leaf)?;
+    let limit = validator.policy().max_input_bytes;
+    let mut pool = certificates(&args.leaf, limit)?;
     if pool.is_empty() {
         return Err(format!("{}: no certificate in it", args.leaf.display()));
     }
     let leaf = pool.remove(0);
     for path in &args.intermediates {
-        pool.extend(certificates(path)?);
+        pool.extend(certificates(path, limit)?);
     }
     let refs: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
     let report = validator.validate_presented(&leaf, &refs, &options);
-    if args.json {
-        println!("{}", report.to_json_pretty());
-    } else {
-        output::print_report(&report, &args.leaf.display().to_string());
-    }
-    Ok(if report.accepted {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(args.vet.finish(&report, &args.leaf.display().to_string()))
 }

@@ -32,6 +32,8 @@ pub struct Extensions {
     pub email_addresses: Vec<String>,
     /// iPAddress entries of subjectAltName (raw 4 or 16 octets).
     pub ip_addresses: Vec<Vec<u8>>,
+    /// uniformResourceIdentifier entries of subjectAltName (e.g. SPIFFE IDs).
+    pub uris: Vec<String>,
     /// OCSP responder URLs from authorityInfoAccess.
     pub ocsp_urls: Vec<String>,
     /// caIssuers URLs from authorityInfoAccess.
@@ -95,6 +97,7 @@ impl Extensions {
                         GeneralName::IpAddress(ip) => {
                             self.ip_addresses.push(ip.as_bytes().to_vec())
                         }
+                        GeneralName::UniformResourceIdentifier(u) => self.uris.push(u.to_string()),
                         _ => {}
                     }
                 }

@@ -10,7 +10,7 @@ use der::asn1::{Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRe
 use der::{Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 
-use super::raw::Plain;
+use crate::der::Plain;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
 /// The attribute types seen in practically every certificate name.
@@ -180,7 +180,7 @@ mod tests {
         let der = name.to_der().unwrap();
         let round = Name::from_der(&der).unwrap();
         assert_eq!(to_rfc4514(&round, "-"), round.to_string(), "{dn}");
-        let content = crate::certificate::raw::value_of(&der).unwrap();
+        let content = crate::der::value_of(&der).unwrap();
         if let Some(raw) = raw_to_rfc4514(content, "-") {
             assert_eq!(raw, round.to_string(), "{dn}");
         }
@@ -208,7 +208,7 @@ mod tests {
             .unwrap()
             .to_der()
             .unwrap();
-        let content = crate::certificate::raw::value_of(&der).unwrap();
+        let content = crate::der::value_of(&der).unwrap();
         assert_eq!(
             raw_to_rfc4514(content, "-").as_deref(),
             Some("CN=a\\,b,O=Ünï,C=DE")

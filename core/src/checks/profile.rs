@@ -2,11 +2,9 @@
 //! is an end entity valid for client authentication; every issuer is a CA allowed to
 //! sign certificates within its path length.
 
-use const_oid::db::rfc5280::{ID_KP_CLIENT_AUTH, ID_KP_SERVER_AUTH};
-
 use super::Context;
 use crate::code::Code;
-use crate::presented::Usage;
+use crate::policy::usage::{KeyUsageBit, Usage};
 use crate::report::Role;
 
 pub(super) fn check(ctx: &mut Context<'_, '_>) {
@@ -27,9 +25,10 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
 
     // 4.2.1.12: the EKU must allow the usage (TLS client authentication unless the caller
     // validates a server).
-    let (purpose, code, name) = match ctx.usage {
-        Usage::ClientAuth => (ID_KP_CLIENT_AUTH, Code::LeafClientAuthMissing, "clientAuth"),
-        Usage::ServerAuth => (ID_KP_SERVER_AUTH, Code::LeafServerAuthMissing, "serverAuth"),
+    let (purpose, name) = (ctx.usage.eku(), ctx.usage.eku_name());
+    let code = match ctx.usage {
+        Usage::ClientAuth => Code::LeafClientAuthMissing,
+        Usage::ServerAuth => Code::LeafServerAuthMissing,
     };
     let require = match ctx.usage {
         Usage::ClientAuth => ctx.policy.require_client_auth_eku,
@@ -71,6 +70,15 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
             format!("Have the certificate re-issued with extendedKeyUsage {name}."),
         ),
         _ => {}
+    }
+
+    // A CA certificate as leaf is already `leaf.is_ca`; its keyCertSign-only keyUsage
+    // would only repeat that.
+    if ctx.usage == Usage::ClientAuth
+        && ctx.policy.require_tls_client_key_usage
+        && !leaf_cert.is_ca()
+    {
+        check_tls_client_key_usage(ctx, leaf);
     }
 
     let path = ctx.chain.path.clone();
@@ -127,4 +135,37 @@ pub(super) fn check(ctx: &mut Context<'_, '_>) {
             );
         }
     }
+}
+
+/// A TLS client proves possession of its key by signing CertificateVerify (RFC 8446
+/// 4.4.3, RFC 5246 7.4.8: digitalSignature); the static (EC)DH client certificates of
+/// RFC 4492 and RFC 5246 use it for key agreement instead (keyAgreement). RFC 5280
+/// 4.2.1.3: a keyUsage that asserts neither forbids both uses.
+fn check_tls_client_key_usage(ctx: &mut Context<'_, '_>, leaf: usize) {
+    let Ok(cert) = &ctx.slots[leaf] else { return };
+    let Some(bits) = cert.extensions().key_usage_bits else {
+        return;
+    };
+    if bits & (KeyUsageBit::DigitalSignature.mask() | KeyUsageBit::KeyAgreement.mask()) != 0 {
+        return;
+    }
+    let present: Vec<&str> = KeyUsageBit::ALL
+        .into_iter()
+        .filter(|bit| bits & bit.mask() != 0)
+        .map(KeyUsageBit::as_str)
+        .collect();
+    let present = if present.is_empty() {
+        "no usage at all".to_owned()
+    } else {
+        format!("only {}", present.join(", "))
+    };
+    ctx.findings.add(
+        Code::LeafKeyUsageUnsuitable,
+        Some(leaf),
+        format!(
+            "the leaf, {}, has a keyUsage that allows {present}; a TLS client certificate needs digitalSignature (or keyAgreement for a static ECDH key)",
+            cert.describe(leaf)
+        ),
+        "Have the certificate re-issued with keyUsage digitalSignature (keyAgreement only for static (EC)DH keys): with this keyUsage its key may not sign the TLS handshake.",
+    );
 }

@@ -74,14 +74,14 @@ pub(crate) fn split(input: &[u8]) -> Vec<Item<'_>> {
     let mut items = Vec::new();
     let mut open: Option<(Block<'_>, usize)> = None; // block, byte offset of its BEGIN line
     let mut text: Option<Text> = None;
-    let mut offset = 0usize;
 
-    for (i, raw_line) in input.split(|&b| b == b'\n').enumerate() {
-        let line_no = i + 1;
-        let line_start = offset;
-        offset += raw_line.len() + 1;
-        let line_end = (line_start + raw_line.len()).min(input.len());
-        let line = raw_line.trim_ascii();
+    // Boundaries run together with other text on one line are read as lines of their own
+    // (`shapes::report_joined` says so).
+    for l in super::shapes::lines(input) {
+        let line_no = l.number;
+        let line_start = l.start;
+        let line_end = (line_start + l.bytes.len()).min(input.len());
+        let line = l.bytes.trim_ascii();
 
         if line.starts_with(BEGIN) {
             if let Some(t) = text.take() {
@@ -124,8 +124,10 @@ pub(crate) fn split(input: &[u8]) -> Vec<Item<'_>> {
                     Ok(end_label) if end_label == block.label => {}
                     Ok(end_label) => {
                         block.framing_error.get_or_insert(format!(
-                            "BEGIN {} at line {} does not match END {end_label} at line {line_no}",
-                            block.label, block.first_line
+                            "BEGIN {} at line {} does not match END {} at line {line_no}",
+                            super::label::shown(&block.label),
+                            block.first_line,
+                            super::label::shown(&end_label)
                         ));
                     }
                     Err(_) => {
@@ -193,7 +195,9 @@ pub(crate) fn decode(block: &Block<'_>) -> Result<Vec<u8>, String> {
         if line.contains(&b':') {
             return Err(format!(
                 "encapsulated headers such as `{}` are not allowed in a certificate block",
-                String::from_utf8_lossy(line.split(|&b| b == b':').next().unwrap_or_default())
+                super::label::shown(&String::from_utf8_lossy(
+                    line.split(|&b| b == b':').next().unwrap_or_default()
+                ))
             ));
         }
         body.extend(line.iter().filter(|b| !b.is_ascii_whitespace()));

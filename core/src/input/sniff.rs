@@ -99,7 +99,7 @@ pub(crate) fn report_non_pem(input: &[u8], findings: &mut Findings<'_>) {
             ),
             Binary::Pkcs12 => (
                 "a PKCS#12 (.p12/.pfx) archive, which usually also holds the private key",
-                "Extract only the certificates: `openssl pkcs12 -in FILE -nokeys -out chain.pem` (order them leaf first), and never upload the .p12 itself.",
+                "Extract only the certificates: `openssl pkcs12 -in FILE -nokeys -out chain.pem` (add `-legacy` for the RC2-40 files Windows and older Java export, when OpenSSL 3 says `unsupported`), order them leaf first, and never upload the .p12 itself.",
             ),
             Binary::Pkcs7 => (
                 "a binary PKCS#7 (.p7b) bundle",

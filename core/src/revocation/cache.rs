@@ -11,8 +11,8 @@ use std::sync::{Arc, RwLock};
 use aws_lc_rs::digest;
 
 use super::crl::{Crl, CrlError};
-use super::status::Answer;
 use crate::certificate::Certificate;
+use crate::report::revocation::Answer;
 use crate::time::Timestamp;
 
 /// Accounting overhead per entry, so that tiny entries still count against the bound.
@@ -42,12 +42,16 @@ struct CrlEntry {
     /// SHA-256 of the SPKI that verified the CRL's signature.
     verified_by: [u8; 32],
     valid_until: Timestamp,
+    inserted: Timestamp,
     seq: u64,
 }
 
 #[derive(Debug)]
 struct OcspEntry {
     cached: CachedOcsp,
+    /// SHA-256 of the issuer's SPKI: whose share of the budget the entry uses.
+    issuer: [u8; 32],
+    inserted: Timestamp,
     seq: u64,
 }
 
@@ -56,7 +60,75 @@ struct Inner {
     ocsp: HashMap<OcspKey, OcspEntry>,
     crl: HashMap<String, CrlEntry>,
     bytes: usize,
+    /// Bytes per issuer key.
+    by_issuer: HashMap<[u8; 32], usize>,
     seq: u64,
+}
+
+/// An entry chosen for eviction.
+enum Victim {
+    Ocsp(OcspKey),
+    Crl(String),
+}
+
+impl Inner {
+    fn charge(&mut self, issuer: [u8; 32], size: usize) {
+        self.bytes += size;
+        *self.by_issuer.entry(issuer).or_insert(0) += size;
+    }
+
+    fn refund(&mut self, issuer: [u8; 32], size: usize) {
+        self.bytes = self.bytes.saturating_sub(size);
+        if let Some(b) = self.by_issuer.get_mut(&issuer) {
+            *b = b.saturating_sub(size);
+            if *b == 0 {
+                self.by_issuer.remove(&issuer);
+            }
+        }
+    }
+
+    fn remove(&mut self, victim: Victim) {
+        match victim {
+            Victim::Ocsp(k) => {
+                if let Some(e) = self.ocsp.remove(&k) {
+                    self.refund(e.issuer, ocsp_size(&e.cached));
+                }
+            }
+            Victim::Crl(url) => {
+                if let Some(e) = self.crl.remove(&url) {
+                    self.refund(e.verified_by, crl_size(&url, &e.crl));
+                }
+            }
+        }
+    }
+
+    /// The entry to evict first (of `issuer` only, if given): the one whose clamped
+    /// freshness ends soonest, the oldest insertion on ties. Freshness counts at most
+    /// `clamp` seconds past insertion, so a CRL claiming nextUpdate 9999 ranks like any
+    /// other entry that old instead of pinning the cache.
+    fn lowest(&self, issuer: Option<[u8; 32]>, clamp: i64) -> Option<Victim> {
+        let rank = |valid_until: Timestamp, inserted: Timestamp, seq: u64| {
+            (valid_until.0.min(inserted.0.saturating_add(clamp)), seq)
+        };
+        let ocsp = self
+            .ocsp
+            .iter()
+            .filter(|(_, e)| issuer.is_none_or(|i| e.issuer == i))
+            .map(|(k, e)| (rank(e.cached.answer.valid_until, e.inserted, e.seq), k))
+            .min_by_key(|(r, _)| *r);
+        let crl = self
+            .crl
+            .iter()
+            .filter(|(_, e)| issuer.is_none_or(|i| e.verified_by == i))
+            .map(|(k, e)| (rank(e.valid_until, e.inserted, e.seq), k))
+            .min_by_key(|(r, _)| *r);
+        match (ocsp, crl) {
+            (Some((a, k)), Some((b, _))) if a <= b => Some(Victim::Ocsp(k.clone())),
+            (Some((_, k)), None) => Some(Victim::Ocsp(k.clone())),
+            (_, Some((_, url))) => Some(Victim::Crl(url.clone())),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A thread-safe, bounded cache of OCSP answers and CRLs.
@@ -65,6 +137,10 @@ pub struct Cache {
     inner: RwLock<Inner>,
     max_entries: usize,
     max_bytes: usize,
+    /// Most bytes one issuer's entries may take.
+    max_issuer_bytes: usize,
+    /// Most seconds past insertion that count as freshness when ranking for eviction.
+    clamp: i64,
 }
 
 fn sha256(parts: &[&[u8]]) -> [u8; 32] {
@@ -97,13 +173,32 @@ fn crl_size(url: &str, crl: &Crl) -> usize {
     ENTRY_OVERHEAD + url.len() + crl.der().len() + crl.len() * 48
 }
 
+/// Default eviction clamp: seven days.
+const DEFAULT_CLAMP: i64 = 7 * 24 * 3600;
+
 impl Cache {
-    /// A cache holding at most `max_entries` items and about `max_bytes` bytes.
+    /// A cache holding at most `max_entries` items and about `max_bytes` bytes, any
+    /// issuer may use all of it.
     pub fn new(max_entries: usize, max_bytes: usize) -> Cache {
+        Cache::with_issuer_share(max_entries, max_bytes, 100, DEFAULT_CLAMP)
+    }
+
+    /// A cache holding at most `max_entries` items and about `max_bytes` bytes, of
+    /// which one issuer's responses and CRLs take at most `issuer_share_percent`
+    /// (1-100); for eviction, freshness counts at most `clamp_seconds` past insertion.
+    pub fn with_issuer_share(
+        max_entries: usize,
+        max_bytes: usize,
+        issuer_share_percent: u8,
+        clamp_seconds: i64,
+    ) -> Cache {
+        let share = usize::from(issuer_share_percent.clamp(1, 100));
         Cache {
             inner: RwLock::new(Inner::default()),
             max_entries,
             max_bytes,
+            max_issuer_bytes: max_bytes / 100 * share + max_bytes % 100 * share / 100,
+            clamp: clamp_seconds.max(0),
         }
     }
 
@@ -125,8 +220,13 @@ impl Cache {
         at: Timestamp,
         skew: i64,
     ) -> Option<CachedOcsp> {
-        let key = ocsp_key(cert, issuer);
         let inner = self.read();
+        // Nothing cached (no revocation source configured, or none answered yet): skip
+        // hashing the key, which every validation would otherwise pay for.
+        if inner.ocsp.is_empty() {
+            return None;
+        }
+        let key = ocsp_key(cert, issuer);
         let entry = inner.ocsp.get(&key)?;
         let a = &entry.cached.answer;
         fresh(a.this_update, a.valid_until, at, skew).then(|| entry.cached.clone())
@@ -134,7 +234,7 @@ impl Cache {
 
     /// Stores an OCSP answer for `cert` issued by `issuer`; `cached.answer` must come from
     /// `ocsp::evaluate` for that pair. Expired entries are dropped first, then those that
-    /// go stale soonest, until the bounds hold.
+    /// go stale soonest (freshness clamped), until the bounds hold.
     pub fn insert_ocsp(
         &self,
         cert: &Certificate,
@@ -143,18 +243,26 @@ impl Cache {
         at: Timestamp,
     ) {
         let size = ocsp_size(&cached);
-        if size > self.max_bytes || self.max_entries == 0 {
+        if size > self.max_issuer_bytes || self.max_entries == 0 {
             return;
         }
         let key = ocsp_key(cert, issuer);
+        let issuer_id = sha256(&[issuer.spki()]);
         let mut inner = self.write();
         inner.seq += 1;
         let seq = inner.seq;
-        if let Some(old) = inner.ocsp.insert(key, OcspEntry { cached, seq }) {
-            inner.bytes -= ocsp_size(&old.cached);
-        }
-        inner.bytes += size;
-        self.shrink(&mut inner, at);
+        inner.remove(Victim::Ocsp(key.clone()));
+        inner.ocsp.insert(
+            key,
+            OcspEntry {
+                cached,
+                issuer: issuer_id,
+                inserted: at,
+                seq,
+            },
+        );
+        inner.charge(issuer_id, size);
+        self.shrink(&mut inner, issuer_id, at);
     }
 
     /// The cached CRL from `url`, if `issuer`'s key verified it and it is fresh at `at`.
@@ -185,80 +293,62 @@ impl Cache {
     ) -> Result<(), CrlError> {
         crl.verify_signature(issuer)?;
         let size = crl_size(url, &crl);
-        if size > self.max_bytes || self.max_entries == 0 {
+        if size > self.max_issuer_bytes || self.max_entries == 0 {
             return Ok(());
         }
+        let issuer_id = sha256(&[issuer.spki()]);
         let mut inner = self.write();
         inner.seq += 1;
         let entry = CrlEntry {
             crl,
-            verified_by: sha256(&[issuer.spki()]),
+            verified_by: issuer_id,
             valid_until,
+            inserted: at,
             seq: inner.seq,
         };
-        if let Some(old) = inner.crl.insert(url.to_owned(), entry) {
-            inner.bytes -= crl_size(url, &old.crl);
-        }
-        inner.bytes += size;
-        self.shrink(&mut inner, at);
+        inner.remove(Victim::Crl(url.to_owned()));
+        inner.crl.insert(url.to_owned(), entry);
+        inner.charge(issuer_id, size);
+        self.shrink(&mut inner, issuer_id, at);
         Ok(())
     }
 
-    fn shrink(&self, inner: &mut Inner, at: Timestamp) {
+    fn shrink(&self, inner: &mut Inner, issuer: [u8; 32], at: Timestamp) {
+        // The issuer just added to first gives back what exceeds its share.
+        while inner.by_issuer.get(&issuer).copied().unwrap_or(0) > self.max_issuer_bytes {
+            let Some(victim) = inner.lowest(Some(issuer), self.clamp) else {
+                break;
+            };
+            inner.remove(victim);
+        }
         let over =
             |i: &Inner| i.ocsp.len() + i.crl.len() > self.max_entries || i.bytes > self.max_bytes;
         if !over(inner) {
             return;
         }
         // Expired first.
-        let mut freed = 0;
-        inner.ocsp.retain(|_, e| {
-            let keep = e.cached.answer.valid_until.0 >= at.0;
-            if !keep {
-                freed += ocsp_size(&e.cached);
-            }
-            keep
-        });
-        inner.crl.retain(|url, e| {
-            let keep = e.valid_until.0 >= at.0;
-            if !keep {
-                freed += crl_size(url, &e.crl);
-            }
-            keep
-        });
-        inner.bytes -= freed;
-        // Then whatever goes stale soonest (oldest insertion on ties).
+        let expired: Vec<Victim> = inner
+            .ocsp
+            .iter()
+            .filter(|(_, e)| e.cached.answer.valid_until.0 < at.0)
+            .map(|(k, _)| Victim::Ocsp(k.clone()))
+            .chain(
+                inner
+                    .crl
+                    .iter()
+                    .filter(|(_, e)| e.valid_until.0 < at.0)
+                    .map(|(u, _)| Victim::Crl(u.clone())),
+            )
+            .collect();
+        for victim in expired {
+            inner.remove(victim);
+        }
+        // Then whatever goes stale soonest, freshness clamped.
         while over(inner) {
-            let ocsp = inner
-                .ocsp
-                .iter()
-                .map(|(k, e)| ((e.cached.answer.valid_until, e.seq), k))
-                .min_by_key(|(rank, _)| *rank)
-                .map(|(rank, k)| (rank, k.clone()));
-            let crl = inner
-                .crl
-                .iter()
-                .map(|(k, e)| ((e.valid_until, e.seq), k))
-                .min_by_key(|(rank, _)| *rank)
-                .map(|(rank, k)| (rank, k.clone()));
-            match (ocsp, crl) {
-                (Some((a, k)), Some((b, _))) if a <= b => {
-                    if let Some(e) = inner.ocsp.remove(&k) {
-                        inner.bytes -= ocsp_size(&e.cached);
-                    }
-                }
-                (Some((_, k)), None) => {
-                    if let Some(e) = inner.ocsp.remove(&k) {
-                        inner.bytes -= ocsp_size(&e.cached);
-                    }
-                }
-                (_, Some((_, url))) => {
-                    if let Some(e) = inner.crl.remove(&url) {
-                        inner.bytes -= crl_size(&url, &e.crl);
-                    }
-                }
-                (None, None) => break,
-            }
+            let Some(victim) = inner.lowest(None, self.clamp) else {
+                break;
+            };
+            inner.remove(victim);
         }
     }
 
@@ -287,7 +377,7 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::revocation::status::{CertStatus, Method};
+    use crate::report::revocation::{CertStatus, Method};
 
     fn certs(n: usize) -> (Certificate, Vec<Certificate>) {
         let chain = chainvet_testkit::Chain::standard();
@@ -384,6 +474,67 @@ mod tests {
                 .lookup_ocsp(&leaves[0], &issuer, Timestamp(100), 0)
                 .is_none()
         );
+    }
+
+    fn cached_at(valid_until: i64) -> CachedOcsp {
+        let mut c = cached(valid_until, 100);
+        c.answer.this_update = Timestamp(0);
+        c
+    }
+
+    #[test]
+    fn a_far_future_next_update_cannot_pin_the_cache() {
+        let (issuer, leaves) = certs(3);
+        // Room for two; freshness counts at most 1000 s past insertion.
+        let cache = Cache::with_issuer_share(2, 1 << 20, 100, 1000);
+        // Inserted at t=10 claiming freshness until the year 9999.
+        cache.insert_ocsp(
+            &leaves[0],
+            &issuer,
+            cached_at(253_402_300_799),
+            Timestamp(10),
+        );
+        cache.insert_ocsp(&leaves[1], &issuer, cached_at(5_000), Timestamp(2_000));
+        cache.insert_ocsp(&leaves[2], &issuer, cached_at(6_000), Timestamp(2_100));
+        let hit = |i: usize| cache.lookup_ocsp(&leaves[i], &issuer, Timestamp(2_200), 0);
+        assert!(
+            hit(0).is_none(),
+            "the 9999 entry ranks as fresh until t=1010 only"
+        );
+        assert!(hit(1).is_some() && hit(2).is_some());
+    }
+
+    #[test]
+    fn one_issuer_cannot_take_more_than_its_share() {
+        let (issuer, leaves) = certs(4);
+        let (other, others) = {
+            let chain = chainvet_testkit::Chain::new(1, chainvet_testkit::KeyKind::P384);
+            let issuer = Certificate::from_der(chain.certs[1].der.clone()).unwrap();
+            let leaf = Certificate::from_der(chain.certs[0].der.clone()).unwrap();
+            (issuer, vec![leaf])
+        };
+        let one = ocsp_size(&cached(0, 1000));
+        // 4 entries' worth of bytes, 50 % per issuer.
+        let cache = Cache::with_issuer_share(100, 4 * one, 50, 1 << 30);
+        cache.insert_ocsp(&others[0], &other, cached(900, 1000), Timestamp(1));
+        for (i, leaf) in leaves.iter().enumerate() {
+            cache.insert_ocsp(leaf, &issuer, cached(500 + i as i64, 1000), Timestamp(1));
+        }
+        // The flooding issuer keeps two entries (its newest-lasting), the other keeps its one.
+        assert!(
+            cache
+                .lookup_ocsp(&others[0], &other, Timestamp(2), 0)
+                .is_some()
+        );
+        let kept = (0..4)
+            .filter(|&i| {
+                cache
+                    .lookup_ocsp(&leaves[i], &issuer, Timestamp(2), 0)
+                    .is_some()
+            })
+            .count();
+        assert_eq!(kept, 2);
+        assert_eq!(cache.bytes(), 3 * one);
     }
 
     #[test]

@@ -1,21 +1,36 @@
 //! The revocation step of a validation: for each certificate in scope, find a status
 //! in the stapled and supplied responses, the supplied CRLs, the cache, then the
 //! network (preferred method first), and turn the outcome into findings.
+//!
+//! The network is used only for a trusted path (`Inputs::trusted`), within one
+//! deadline per validation (`Session`), at most `max_ocsp_urls` + `max_crl_urls`
+//! distinct URLs per certificate, skipping destinations that failed a moment ago (the
+//! checker's negative cache). What went wrong on the wire is operator detail
+//! (`Finding::detail`); the uploader's message names the certificate and the outcome.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::cache::Cache;
+use super::crl::CertDps;
 use super::crl::{Crl, CrlError};
+use super::crl_select::{self, Candidate, Chosen, Selection};
+use super::crl_signer::SignerPool;
 use super::ocsp::{self, Parsed};
-use super::policy::{Mode, RevocationPolicy, Scope};
-use super::status::{Answer, CertStatus, Method, Outcome, Reason, RevocationInfo, Source};
 use crate::certificate::Certificate;
 use crate::chain::{Chain, Link};
 use crate::code::Code;
 use crate::findings::Findings;
 use crate::input::Slot;
+use crate::policy::revocation::{Mode, RevocationPolicy, Scope};
 use crate::report::Severity;
+use crate::report::revocation::{
+    Answer, CertStatus, Method, Outcome, Reason, RevocationInfo, Source,
+};
 use crate::time::Timestamp;
 use crate::trust::TrustStore;
-use crate::validator::Options;
 
 /// The per-validator state revocation checking needs: the cache and, with the `fetch`
 /// feature, the HTTP client. Shared by every clone of a `Validator`.
@@ -27,16 +42,53 @@ pub(crate) struct Checker {
     fetcher: std::sync::OnceLock<super::fetch::Fetcher>,
     #[cfg(feature = "fetch")]
     policy: RevocationPolicy,
+    /// Destinations (origin or URL) that failed recently, until when they are skipped.
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    negative: Mutex<HashMap<String, Instant>>,
 }
+
+/// Most destinations the negative cache remembers; beyond that, expired entries are
+/// dropped and, if still full, nothing new is remembered (a flood of distinct failing
+/// URLs then costs what it would without the cache, bounded by the deadline).
+#[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+const NEGATIVE_MAX: usize = 4096;
 
 impl Checker {
     pub(crate) fn new(policy: &RevocationPolicy) -> Checker {
         Checker {
-            cache: Cache::new(policy.cache_max_entries, policy.cache_max_bytes),
+            cache: Cache::with_issuer_share(
+                policy.cache_max_entries,
+                policy.cache_max_bytes,
+                policy.cache_issuer_share_percent,
+                i64::from(policy.max_age_seconds),
+            ),
             #[cfg(feature = "fetch")]
             fetcher: std::sync::OnceLock::new(),
             #[cfg(feature = "fetch")]
             policy: policy.clone(),
+            negative: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `key` failed less than `negative_cache_seconds` ago.
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    fn recently_failed(&self, key: &str) -> bool {
+        let map = self.negative.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).is_some_and(|&until| Instant::now() < until)
+    }
+
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    fn remember_failure(&self, key: String, seconds: u32) {
+        if seconds == 0 {
+            return;
+        }
+        let now = Instant::now();
+        let mut map = self.negative.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= NEGATIVE_MAX {
+            map.retain(|_, until| *until > now);
+        }
+        if map.len() < NEGATIVE_MAX {
+            map.insert(key, now + Duration::from_secs(u64::from(seconds)));
         }
     }
 
@@ -45,14 +97,103 @@ impl Checker {
     }
 }
 
+/// What the caller supplied for the revocation step of one validation: the revocation
+/// data it obtained itself and the switches for fetching. Borrowed from the caller's
+/// options (`Options::supplied` in bundle mode and trust-store mode alike), so the
+/// revocation step never sees the validator's option types.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Supplied<'a> {
+    /// DER OCSP responses stapled in the TLS handshake.
+    pub(crate) stapled_ocsp: &'a [Vec<u8>],
+    /// DER OCSP responses the caller obtained itself.
+    pub(crate) ocsp_responses: &'a [Vec<u8>],
+    /// CRLs (DER or PEM) the caller obtained itself.
+    pub(crate) crls: &'a [Vec<u8>],
+    /// CRLs parsed once and shared by many validations (used after `crls`).
+    pub(crate) parsed_crls: &'a [std::sync::Arc<Crl>],
+    /// Never contact a responder or distribution point.
+    pub(crate) offline: bool,
+    /// Send a nonce in fetched OCSP requests and require it echoed.
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    pub(crate) ocsp_nonce: bool,
+}
+
 /// What one validation hands to the revocation step.
 pub(crate) struct Inputs<'a> {
     pub(crate) slots: &'a [Slot],
     pub(crate) chain: &'a Chain,
     pub(crate) trust: &'a TrustStore,
-    pub(crate) options: &'a Options,
+    pub(crate) supplied: Supplied<'a>,
     pub(crate) at: Timestamp,
+    /// The path verified, without path, signature or trust errors, to an anchor of a
+    /// configured trust store: the only case in which anything is fetched or cached
+    /// from the network.
+    pub(crate) trusted: bool,
+    /// The validation's shared revocation state (deadline, answers so far).
+    pub(crate) session: &'a Session,
 }
+
+/// Revocation state of one validation, shared by the candidate paths of trust-store
+/// mode: one deadline for all network work and one network answer per certificate.
+pub(crate) struct Session {
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    deadline: Instant,
+    /// Network outcomes so far, by (certificate, issuer key).
+    answers: RefCell<HashMap<[u8; 32], Fetched>>,
+}
+
+impl Session {
+    /// A session whose network work ends `deadline_ms` from now.
+    pub(crate) fn new(policy: &RevocationPolicy) -> Session {
+        Session {
+            deadline: Instant::now() + Duration::from_millis(u64::from(policy.deadline_ms)),
+            answers: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+fn answer_key(cert: &Certificate, issuer: &Certificate) -> [u8; 32] {
+    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    ctx.update(&(cert.der().len() as u64).to_be_bytes());
+    ctx.update(cert.der());
+    ctx.update(issuer.spki());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+/// Whether findings recorded for a path show no error about the path, its signatures,
+/// its validity or its trust: together with a path webpki verified to a configured
+/// anchor, the condition for fetching. Profile and formatting errors (lifetime, order,
+/// extra certificates) say nothing about trust and do not count.
+pub(crate) fn path_is_clean(findings: &[crate::report::Finding]) -> bool {
+    const PATH_ERRORS: &[Code] = &[
+        Code::CertificateMalformed,
+        Code::CertificateUnsupportedCriticalExtension,
+        Code::ChainIssuerMissing,
+        Code::ChainTooLong,
+        Code::ChainPathInvalid,
+        Code::ChainNameConstraintsViolated,
+        Code::ChainBudgetExceeded,
+        Code::LeafSelfSigned,
+        Code::CaNotCa,
+        Code::CaKeyCertSignMissing,
+        Code::CaPathLenExceeded,
+        Code::RootNotTrusted,
+        Code::SignatureInvalid,
+        Code::SignatureWeakAlgorithm,
+        Code::SignatureUnsupportedAlgorithm,
+        Code::ValidityExpired,
+        Code::ValidityNotYetValid,
+    ];
+    // Any severity: a policy that lowers one of these to a warning has not made the
+    // path trustworthy.
+    !findings.iter().any(|f| PATH_ERRORS.contains(&f.code))
+}
+
+/// Why nothing is fetched for a chain that is not trusted: what the report's
+/// revocation info says.
+const UNTRUSTED: &str = "not fetched: the chain does not verify to an anchor of a configured trust store, so chainvet makes no request on its behalf (bundle mode without a trust store proves the chain consistent, not trusted); hand over a stapled or supplied OCSP response or CRL to check it";
 
 struct SuppliedOcsp<'a> {
     label: String,
@@ -63,7 +204,11 @@ struct SuppliedOcsp<'a> {
 
 struct SuppliedCrl {
     label: String,
-    parsed: Result<Crl, CrlError>,
+    parsed: Result<std::sync::Arc<Crl>, CrlError>,
+}
+
+fn too_large(max: usize) -> CrlError {
+    CrlError::Malformed(format!("it is larger than max_crl_bytes ({max} bytes)"))
 }
 
 fn numbered(what: &str, i: usize, total: usize) -> String {
@@ -81,6 +226,11 @@ struct Run<'a, 'f, 'p> {
     findings: &'f mut Findings<'p>,
     ocsp: Vec<SuppliedOcsp<'a>>,
     crls: Vec<SuppliedCrl>,
+    /// Who besides a certificate's issuer may have signed a CRL (RFC 5280 6.3.3 (f)).
+    signers: SignerPool<'a>,
+    /// Why the supplied CRLs gave the certificate being checked no status, for its
+    /// revocation info whatever answers in the end.
+    crl_notes: Option<String>,
 }
 
 /// Runs revocation checking for a validation; returns one entry per certificate in
@@ -94,7 +244,7 @@ pub(crate) fn run(
     if policy.mode == Mode::Off {
         return Vec::new();
     }
-    let options = inputs.options;
+    let options = &inputs.supplied;
     let mut ocsp = Vec::new();
     for (list, what, source) in [
         (
@@ -109,23 +259,59 @@ pub(crate) fn run(
         ),
     ] {
         for (i, bytes) in list.iter().enumerate() {
+            // The same cap as a fetched response: a caller may pass on what a peer
+            // stapled without looking at it.
+            let parsed = if bytes.len() > policy.max_ocsp_bytes {
+                Err(ocsp::Error::Malformed(format!(
+                    "it is larger than max_ocsp_bytes ({} bytes)",
+                    policy.max_ocsp_bytes
+                )))
+            } else {
+                ocsp::parse(bytes)
+            };
             ocsp.push(SuppliedOcsp {
                 label: numbered(what, i, list.len()),
                 source,
-                parsed: ocsp::parse(bytes),
+                parsed,
                 used: false,
             });
         }
     }
+    let total = options.crls.len() + options.parsed_crls.len();
     let crls = options
         .crls
         .iter()
-        .enumerate()
-        .map(|(i, bytes)| SuppliedCrl {
-            label: numbered("supplied CRL", i, options.crls.len()),
-            parsed: Crl::from_bytes(bytes),
+        .map(|bytes| {
+            if bytes.len() > policy.max_crl_bytes {
+                Err(too_large(policy.max_crl_bytes))
+            } else {
+                Crl::from_bytes(bytes).map(std::sync::Arc::new)
+            }
         })
+        .chain(options.parsed_crls.iter().map(|crl| {
+            if crl.der().len() > policy.max_crl_bytes {
+                Err(too_large(policy.max_crl_bytes))
+            } else {
+                Ok(std::sync::Arc::clone(crl))
+            }
+        }))
+        .enumerate()
+        .map(|(i, parsed)| SuppliedCrl {
+            label: numbered("supplied CRL", i, total),
+            parsed,
+        })
+        .collect::<Vec<SuppliedCrl>>();
+    let supplied_certs = crls
+        .iter()
+        .filter_map(|s| s.parsed.as_ref().ok())
+        .flat_map(|crl| crl.certificates().iter().cloned())
         .collect();
+    let own = inputs
+        .slots
+        .iter()
+        .filter_map(|s| s.as_ref().ok())
+        .collect();
+    let signers = SignerPool::new(supplied_certs, own, path_anchor(inputs), inputs.at);
     let mut run = Run {
         checker,
         policy,
@@ -133,11 +319,21 @@ pub(crate) fn run(
         findings,
         ocsp,
         crls,
+        signers,
+        crl_notes: None,
     };
     let mut out = Vec::new();
     for i in targets(inputs, policy.scope) {
         if let Ok(cert) = &inputs.slots[i] {
-            out.push(run.check(i, cert));
+            let mut info = run.check(i, cert);
+            if let Some(notes) = run.crl_notes.take() {
+                let why = format!("the supplied CRLs gave no status: {notes}");
+                info.detail = Some(match info.detail.take() {
+                    Some(d) => format!("{d}; {why}"),
+                    None => why,
+                });
+            }
+            out.push(info);
         }
     }
     run.report_unused();
@@ -188,22 +384,39 @@ fn issuer_of<'a>(
     })
 }
 
-fn crl_urls(cert: &Certificate) -> Vec<&str> {
-    cert.extensions()
-        .crl_urls
-        .iter()
-        .map(String::as_str)
-        .filter(|u| ocsp::is_http(u))
-        .collect()
+/// The trust anchor the checked path ends at: its self-signed top, or the trust-store
+/// certificate that issued its top. CRL signers other than a certificate's issuer must
+/// validate to it (RFC 5280 6.3.3 (f)).
+fn path_anchor<'a>(inputs: &Inputs<'a>) -> Option<&'a Certificate> {
+    let top = *inputs.chain.path.last()?;
+    let cert = inputs.slots.get(top)?.as_ref().ok()?;
+    if inputs.chain.self_signed.get(top).copied().unwrap_or(false) {
+        return Some(cert);
+    }
+    issuer_of(inputs, top, cert).ok()
 }
 
-fn ocsp_urls(cert: &Certificate) -> Vec<&str> {
-    cert.extensions()
-        .ocsp_urls
-        .iter()
-        .map(String::as_str)
-        .filter(|u| ocsp::is_http(u))
-        .collect()
+/// The http(s) URLs of a list, each once (exact text; an attacker's certificate may
+/// repeat one thousands of times), at most `max`.
+fn distinct_http(urls: &[String], max: usize) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for u in urls {
+        if out.len() >= max {
+            break;
+        }
+        if ocsp::is_http(u) && !out.contains(&u.as_str()) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+fn crl_urls(cert: &Certificate, max: usize) -> Vec<&str> {
+    distinct_http(&cert.extensions().crl_urls, max)
+}
+
+fn ocsp_urls(cert: &Certificate, max: usize) -> Vec<&str> {
+    distinct_http(&cert.extensions().ocsp_urls, max)
 }
 
 fn methods(prefer: Method) -> [Method; 2] {
@@ -221,11 +434,19 @@ struct Origin<'s> {
 }
 
 /// What the network step found.
+#[derive(Clone)]
 #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
 enum Fetched {
     Answer(Answer, String),
     Invalid(String, String, Method),
-    Failed(Vec<String>),
+    /// No status: what was tried (`OCSP url`, for the uploader) and what went wrong
+    /// (for the operator).
+    Failed {
+        tried: Vec<String>,
+        errors: Vec<String>,
+    },
+    /// Nothing was tried, for this reason (shown to the uploader).
+    Skipped(String),
 }
 
 impl Run<'_, '_, '_> {
@@ -238,7 +459,8 @@ impl Run<'_, '_, '_> {
 
     fn check(&mut self, i: usize, cert: &Certificate) -> RevocationInfo {
         let at = self.inputs.at;
-        let desc = cert.describe(i);
+        // Named only in a finding, which most validations do not have.
+        let desc = || cert.describe(i);
         let issuer = match issuer_of(self.inputs, i, cert) {
             Ok(issuer) => issuer,
             Err(why) => {
@@ -248,7 +470,7 @@ impl Run<'_, '_, '_> {
                         Code::RevocationUnavailable,
                         Severity::Error,
                         Some(i),
-                        format!("{desc}: revocation status cannot be checked: {why}"),
+                        format!("{}: revocation status cannot be checked: {why}", desc()),
                         "Include the issuing CA certificate in the bundle so responses about this certificate can be verified.",
                     );
                     return RevocationInfo::bare(i, Outcome::Unavailable, detail);
@@ -283,31 +505,40 @@ impl Run<'_, '_, '_> {
             };
         }
 
-        // 2. Supplied CRLs from this certificate's issuer.
-        for k in 0..self.crls.len() {
-            let Ok(crl) = &self.crls[k].parsed else {
-                continue;
-            };
-            if !crl.is_for(cert) {
-                continue;
-            }
-            let label = self.crls[k].label.clone();
-            match crl.evaluate(cert, issuer, at, self.policy) {
-                Ok(answer) => return self.answered(i, cert, &answer, Source::Supplied, &label),
-                Err(CrlError::NotApplicable(_)) => continue,
-                Err(e) => {
-                    return self.invalid(
+        // 2. Supplied CRLs from this certificate's issuer, with the cached CRLs of its
+        // distribution points, selected and combined together (crl_select): which one
+        // answers never depends on the order they were handed over in.
+        // The distribution points are read only when there are CRLs to match them with.
+        let supplied_crls = !self.crls.is_empty() && {
+            let dps = CertDps::of(cert);
+            self.crls
+                .iter()
+                .any(|s| s.parsed.as_ref().is_ok_and(|crl| crl.may_cover(cert, &dps)))
+        };
+        if supplied_crls {
+            match self.select_crls(cert, issuer, None) {
+                Selection::Answer(chosen) => return self.answered_crl(i, cert, chosen),
+                Selection::Invalid {
+                    source,
+                    responder,
+                    error,
+                    detail,
+                } => {
+                    let mut info = self.invalid(
                         i,
                         cert,
                         Origin {
                             method: Method::Crl,
-                            source: Source::Supplied,
-                            responder: &label,
+                            source,
+                            responder: &responder,
                         },
-                        &e.to_string(),
-                        e.code(),
+                        &error.to_string(),
+                        error.code(),
                     );
+                    info.detail = Some(detail);
+                    return info;
                 }
+                Selection::NotApplicable { detail, .. } => self.crl_notes = Some(detail),
             }
         }
 
@@ -321,27 +552,28 @@ impl Run<'_, '_, '_> {
                     }
                 }
                 Method::Crl => {
-                    for url in crl_urls(cert) {
-                        let Some(crl) = self.checker.cache.lookup_crl(url, issuer, at, skew) else {
-                            continue;
-                        };
-                        if let Ok(answer) = crl.evaluate_verified(cert, issuer, at, self.policy) {
-                            return self.answered(i, cert, &answer, Source::Cache, url);
-                        }
+                    if !supplied_crls
+                        && let Selection::Answer(chosen) = self.select_crls(cert, issuer, None)
+                    {
+                        return self.answered_crl(i, cert, chosen);
                     }
                 }
             }
         }
 
         // 4. The network.
-        let (ocsp_urls, crl_urls) = (ocsp_urls(cert), crl_urls(cert));
+        let (ocsp_urls, crl_urls) = (
+            ocsp_urls(cert, self.policy.max_ocsp_urls),
+            crl_urls(cert, self.policy.max_crl_urls),
+        );
         if ocsp_urls.is_empty() && crl_urls.is_empty() {
             if self.policy.require_url {
                 self.findings.add(
                     Code::RevocationNoOcspUrl,
                     Some(i),
                     format!(
-                        "{desc} names no OCSP responder (authorityInfoAccess) and no CRL distribution point, so its revocation status cannot be checked"
+                        "{} names no OCSP responder (authorityInfoAccess) and no CRL distribution point, so its revocation status cannot be checked",
+                        desc()
                     ),
                     "Use a certificate from a CA that publishes revocation status, or set `require_url = false` in the policy's [revocation] table.",
                 );
@@ -352,10 +584,37 @@ impl Run<'_, '_, '_> {
                 "the certificate names no OCSP responder and no CRL distribution point, and nothing was supplied",
             );
         }
-        let fetched = if self.inputs.options.offline {
-            Fetched::Failed(vec!["not fetched: offline mode".to_owned()])
+        let fetched = if self.inputs.supplied.offline {
+            Fetched::Skipped("not fetched: offline mode".to_owned())
         } else {
-            self.fetch(cert, issuer, &ocsp_urls, &crl_urls)
+            if !self.inputs.trusted {
+                if self.policy.mode == Mode::HardFail {
+                    self.findings.add_with_default(
+                        Code::RevocationUnavailable,
+                        Severity::Error,
+                        Some(i),
+                        format!("{}: revocation status was not checked: the chain does not verify to a trusted root, and chainvet requests nothing on behalf of an untrusted chain", desc()),
+                        "Use a certificate from a CA this service trusts, or hand over a current OCSP response (--ocsp-response) or CRL (--crl).",
+                    );
+                    return RevocationInfo::bare(i, Outcome::Unavailable, UNTRUSTED);
+                }
+                return RevocationInfo::bare(i, Outcome::NotChecked, UNTRUSTED);
+            }
+
+            let key = answer_key(cert, issuer);
+            let known = self.inputs.session.answers.borrow().get(&key).cloned();
+            match known {
+                Some(f) => f,
+                None => {
+                    let f = self.fetch(cert, issuer, &ocsp_urls, &crl_urls);
+                    self.inputs
+                        .session
+                        .answers
+                        .borrow_mut()
+                        .insert(key, f.clone());
+                    f
+                }
+            }
         };
         match fetched {
             Fetched::Answer(answer, url) => self.answered(i, cert, &answer, Source::Network, &url),
@@ -370,26 +629,82 @@ impl Run<'_, '_, '_> {
                 &why,
                 Code::RevocationResponseInvalid,
             ),
-            Fetched::Failed(errors) => {
-                let detail = errors.join("; ");
+            Fetched::Failed { tried, errors } => {
+                let public = if tried.is_empty() {
+                    "revocation status could not be obtained".to_owned()
+                } else {
+                    format!(
+                        "revocation status could not be obtained from {}",
+                        tried.join(" or ")
+                    )
+                };
+                self.findings.add_detailed(
+                    Code::RevocationUnavailable,
+                    self.unavailable_severity(),
+                    Some(i),
+                    format!("{}: {public}", desc()),
+                    "Check that this host can reach the responder, retry later, or hand over a current OCSP response (--ocsp-response) or CRL (--crl).",
+                    errors.join("; "),
+                );
+                RevocationInfo::bare(i, Outcome::Unavailable, public)
+            }
+            Fetched::Skipped(why) => {
                 self.findings.add_with_default(
                     Code::RevocationUnavailable,
                     self.unavailable_severity(),
                     Some(i),
-                    format!("{desc}: revocation status could not be obtained: {detail}"),
-                    "Check that this host can reach the responder, retry later, or hand over a current OCSP response (--ocsp-response) or CRL (--crl).",
+                    format!("{}: revocation status could not be obtained: {why}", desc()),
+                    "Hand over a current OCSP response (--ocsp-response) or CRL (--crl), or allow network access.",
                 );
-                RevocationInfo::bare(i, Outcome::Unavailable, detail)
+                RevocationInfo::bare(i, Outcome::Unavailable, why)
             }
         }
     }
 
     #[cfg(not(feature = "fetch"))]
     fn fetch(&self, _: &Certificate, _: &Certificate, _: &[&str], _: &[&str]) -> Fetched {
-        Fetched::Failed(vec![
+        Fetched::Skipped(
             "not fetched: this build of chainvet has no network support (cargo feature `fetch`)"
                 .to_owned(),
-        ])
+        )
+    }
+
+    /// Fetches `url` unless the deadline passed or the destination failed a moment ago;
+    /// remembers a failure. `Err` is operator detail.
+    #[cfg(feature = "fetch")]
+    fn fetch_one(
+        &self,
+        fetcher: &super::fetch::Fetcher,
+        url: &str,
+        ocsp_request: Option<&[u8]>,
+    ) -> Result<Vec<u8>, String> {
+        let deadline = self.inputs.session.deadline;
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "skipped: the validation's revocation deadline ({} ms) has passed",
+                self.policy.deadline_ms
+            ));
+        }
+        let origin = super::fetch::origin_key(url).unwrap_or_else(|| url.to_owned());
+        if self.checker.recently_failed(&origin) || self.checker.recently_failed(url) {
+            return Err(
+                "skipped: this destination failed less than negative_cache_seconds ago".to_owned(),
+            );
+        }
+        let result = match ocsp_request {
+            Some(request) => fetcher.post_ocsp_until(url, request, Some(deadline)),
+            None => fetcher.get_crl_until(url, Some(deadline)),
+        };
+        result.map_err(|e| {
+            let key = if e.is_destination_failure() {
+                origin
+            } else {
+                url.to_owned()
+            };
+            self.checker
+                .remember_failure(key, self.policy.negative_cache_seconds);
+            e.to_string()
+        })
     }
 
     #[cfg(feature = "fetch")]
@@ -406,6 +721,7 @@ impl Run<'_, '_, '_> {
             .fetcher
             .get_or_init(|| super::fetch::Fetcher::new(&self.checker.policy));
         let mut errors = Vec::new();
+        let mut tried = Vec::new();
         for method in methods(self.policy.prefer) {
             match method {
                 Method::Ocsp => {
@@ -413,7 +729,7 @@ impl Run<'_, '_, '_> {
                         continue;
                     }
                     let hash = self.policy.cert_id_hash;
-                    let request = if self.inputs.options.ocsp_nonce {
+                    let request = if self.inputs.supplied.ocsp_nonce {
                         ocsp::Request::with_random_nonce(cert, issuer, hash)
                     } else {
                         ocsp::Request::new(cert, issuer, hash, None)
@@ -426,7 +742,8 @@ impl Run<'_, '_, '_> {
                         }
                     };
                     for &url in ocsp_urls {
-                        let bytes = match fetcher.post_ocsp(url, request.der()) {
+                        tried.push(format!("OCSP {url}"));
+                        let bytes = match self.fetch_one(fetcher, url, Some(request.der())) {
                             Ok(b) => b,
                             Err(e) => {
                                 errors.push(format!("OCSP {url}: {e}"));
@@ -463,7 +780,8 @@ impl Run<'_, '_, '_> {
                 }
                 Method::Crl => {
                     for &url in crl_urls {
-                        let bytes = match fetcher.get_crl(url) {
+                        tried.push(format!("CRL {url}"));
+                        let bytes = match self.fetch_one(fetcher, url, None) {
                             Ok(b) => b,
                             Err(e) => {
                                 errors.push(format!("CRL {url}: {e}"));
@@ -483,20 +801,76 @@ impl Run<'_, '_, '_> {
                         // Caching verifies the signature, once.
                         let crl = std::sync::Arc::new(crl);
                         let valid_until = crl.valid_until(self.policy);
-                        let checked = self
+                        // A CRL the issuer's key did not sign (a separate CRL signer, a
+                        // re-keyed CA, an indirect CRL) is judged like a supplied one,
+                        // its signer validated, and not cached.
+                        let verified = self
                             .checker
                             .cache
                             .insert_crl(url, issuer, std::sync::Arc::clone(&crl), valid_until, at)
-                            .and_then(|()| crl.evaluate_verified(cert, issuer, at, self.policy));
+                            .is_ok();
+                        let checked = self
+                            .select_crls(cert, issuer, Some((url, &crl, verified)))
+                            .into_answer();
                         return match checked {
                             Ok(answer) => Fetched::Answer(answer, url.to_owned()),
-                            Err(e) => Fetched::Invalid(url.to_owned(), e.to_string(), Method::Crl),
+                            Err(e) => Fetched::Invalid(url.to_owned(), e, Method::Crl),
                         };
                     }
                 }
             }
         }
-        Fetched::Failed(errors)
+        Fetched::Failed { tried, errors }
+    }
+
+    /// Every supplied CRL and every cached CRL of `cert`'s distribution points, plus
+    /// `fetched`, selected and combined for `cert`.
+    fn select_crls(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        fetched: Option<(&str, &Crl, bool)>,
+    ) -> Selection {
+        let at = self.inputs.at;
+        let skew = self.policy.skew();
+        let cached: Vec<(&str, std::sync::Arc<Crl>)> = crl_urls(cert, self.policy.max_crl_urls)
+            .into_iter()
+            .filter_map(|u| Some((u, self.checker.cache.lookup_crl(u, issuer, at, skew)?)))
+            .collect();
+        let mut candidates: Vec<Candidate<'_>> = self
+            .crls
+            .iter()
+            .filter_map(|s| {
+                Some(Candidate {
+                    label: &s.label,
+                    source: Source::Supplied,
+                    crl: s.parsed.as_ref().ok()?,
+                    verified: false,
+                })
+            })
+            .collect();
+        candidates.extend(cached.iter().map(|(url, crl)| Candidate {
+            label: url,
+            source: Source::Cache,
+            crl,
+            verified: true,
+        }));
+        if let Some((url, crl, verified)) = fetched {
+            candidates.push(Candidate {
+                label: url,
+                source: Source::Network,
+                crl,
+                verified,
+            });
+        }
+        crl_select::select(cert, issuer, &candidates, at, self.policy, &self.signers)
+    }
+
+    /// A status established by CRLs, with which CRL answered in the detail.
+    fn answered_crl(&mut self, i: usize, cert: &Certificate, chosen: Chosen) -> RevocationInfo {
+        let mut info = self.answered(i, cert, &chosen.answer, chosen.source, &chosen.responder);
+        info.detail = Some(chosen.detail);
+        info
     }
 
     fn answered(
@@ -508,7 +882,13 @@ impl Run<'_, '_, '_> {
         responder: &str,
     ) -> RevocationInfo {
         let desc = cert.describe(i);
-        let from = format!("{} {responder} ({source})", answer.method);
+        // A stapled or supplied answer's label already says what it is ("supplied OCSP
+        // response"); a responder's URL needs the method and where the answer came from.
+        let from = if responder.starts_with(&source.to_string()) {
+            format!("the {responder}")
+        } else {
+            format!("{} {responder} ({source})", answer.method)
+        };
         match answer.status {
             CertStatus::Good => {}
             CertStatus::Revoked { time, reason } => {

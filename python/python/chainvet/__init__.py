@@ -23,11 +23,21 @@ client registered (``Registration``, ``Binding``, ``Registry``,
 
 Bad certificates are findings, never exceptions. Misuse raises ``TypeError`` or a
 ``ValueError`` subclass (``PolicyError``, ``FixRefused``, ``RegistrationError``,
-``RegistryError``, ``OcspError``, ``CrlError``). Validation releases the GIL (network
-fetches included), and a ``Validator`` may be shared between threads.
+``RegistryError``, ``OcspError``, ``CrlError``); a policy, trust store or registry that
+does not load raises a ``LoadError`` (``PolicyError`` or ``RegistryError``) whose
+``path``, ``line``, ``column`` and ``field`` say where. ``Report``, ``CsrReport`` and
+``BindingOutcome`` share their verdict and findings through their base ``Verdict``. Validation releases the GIL (network
+fetches included), and a ``Validator`` may be shared between threads;
+``await validator.avalidate(...)`` / ``avalidate_presented(...)`` run it in a worker
+thread for event loops.
+
+Gateways: ``chainvet.forwarded`` decodes the certificates a proxy forwards in a header
+(NGINX, Envoy XFCC, Traefik, AWS ALB); ``chainvet.asgi`` and ``chainvet.wsgi`` hold
+``ClientCertificateMiddleware``; ``chainvet.codes`` has every finding code as a
+constant. See the package's README for all of it.
 """
 
-from chainvet import ocsp
+from chainvet import codes, forwarded, ocsp
 from chainvet._native import (
     Binding,
     BindingOutcome,
@@ -40,6 +50,7 @@ from chainvet._native import (
     Finding,
     FixRefused,
     InternalError,
+    LoadError,
     OcspError,
     OcspRequest,
     Policy,
@@ -55,6 +66,7 @@ from chainvet._native import (
     RevocationPolicy,
     SubjectPolicy,
     Validator,
+    Verdict,
     __version__,
     check_csr,
     fix,
@@ -72,6 +84,7 @@ __all__ = [
     "Finding",
     "FixRefused",
     "InternalError",
+    "LoadError",
     "OcspError",
     "OcspRequest",
     "Policy",
@@ -87,8 +100,11 @@ __all__ = [
     "RevocationPolicy",
     "SubjectPolicy",
     "Validator",
+    "Verdict",
     "__version__",
     "check_csr",
+    "codes",
     "fix",
+    "forwarded",
     "ocsp",
 ]

@@ -2,9 +2,12 @@
 
 import ipaddress
 import os
-from collections.abc import Iterable, Sequence
+import ssl
+from collections.abc import Coroutine, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol, Union, final
+
+from typing_extensions import disjoint_base
 
 __version__: str
 __all__ = [
@@ -19,6 +22,7 @@ __all__ = [
     "Finding",
     "FixRefused",
     "InternalError",
+    "LoadError",
     "OcspError",
     "OcspRequest",
     "Policy",
@@ -34,12 +38,16 @@ __all__ = [
     "RevocationPolicy",
     "SubjectPolicy",
     "Validator",
+    "Verdict",
     "__version__",
     "check_csr",
     "fix",
     "ocsp_evaluate",
     "ocsp_request",
     "ocsp_responder_url",
+    "_codes",
+    "_restore",
+    "_restore_registration",
 ]
 
 class _DerEncodable(Protocol):
@@ -47,10 +55,22 @@ class _DerEncodable(Protocol):
 
     def public_bytes(self, encoding: Any, /) -> bytes: ...
 
-_Certificate = Union[_DerEncodable, bytes, bytearray]
+_Certificate = Union[_DerEncodable, bytes, bytearray, memoryview, str]
+# PEM or DER bytes, PEM text (a str is never a path), a file, a certificate object, a TLS
+# connection (its peer chain), or any iterable of certificates, leaf first.
 _Data = Union[
-    bytes, bytearray, str, os.PathLike[str], os.PathLike[bytes], _DerEncodable, Sequence[_Certificate]
+    bytes,
+    bytearray,
+    memoryview,
+    str,
+    os.PathLike[str],
+    os.PathLike[bytes],
+    _DerEncodable,
+    ssl.SSLSocket,
+    ssl.SSLObject,
+    Iterable[_Certificate],
 ]
+_CacheLimits = Union[Literal["off"], dict[str, dict[str, int]]]
 _Path = Union[os.PathLike[str], os.PathLike[bytes]]
 # One certificate: PEM or DER bytes, PEM text, a file, a certificate object, or a peer
 # chain (leaf first).
@@ -83,7 +103,17 @@ _Reason = Literal[
 
 _Role = Literal["leaf", "intermediate", "root", "duplicate", "unrelated", "malformed"]
 
-class PolicyError(ValueError):
+class LoadError(ValueError):
+    """A policy, trust store or registry that cannot be loaded: ``FILE:LINE:COL: field: message``."""
+
+    path: Union[str, None]
+    file: Union[str, None]
+    line: Union[int, None]
+    column: Union[int, None]
+    field: Union[str, None]
+    message: str
+
+class PolicyError(LoadError):
     """A policy or trust store that cannot be used."""
 
 class FixRefused(ValueError):
@@ -98,14 +128,8 @@ class InternalError(RuntimeError):
 class RegistrationError(ValueError):
     """A certificate or fingerprint that cannot be registered."""
 
-class RegistryError(ValueError):
+class RegistryError(LoadError):
     """A registry file that cannot be loaded; says where and what."""
-
-    file: Union[str, None]
-    line: Union[int, None]
-    column: Union[int, None]
-    field: Union[str, None]
-    message: str
 
 class OcspError(ValueError):
     """An OCSP request that cannot be built or a response without a usable status."""
@@ -149,6 +173,8 @@ class Policy:
     def allowed_key_algorithms(self) -> list[str]: ...
     @property
     def require_client_auth_eku(self) -> bool: ...
+    @property
+    def require_tls_client_key_usage(self) -> bool: ...
     @property
     def trust_store(self) -> Union[str, None]: ...
     @property
@@ -208,6 +234,20 @@ class RevocationPolicy:
     def cache_max_entries(self) -> int: ...
     @property
     def cache_max_bytes(self) -> int: ...
+    @property
+    def deadline_ms(self) -> int: ...
+    @property
+    def max_ocsp_urls(self) -> int: ...
+    @property
+    def max_crl_urls(self) -> int: ...
+    @property
+    def negative_cache_seconds(self) -> int: ...
+    @property
+    def allow_destinations(self) -> list[str]: ...
+    @property
+    def deny_private_destinations(self) -> bool: ...
+    @property
+    def cache_issuer_share_percent(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
 
@@ -220,12 +260,22 @@ class Validator:
         policy: Union[Policy, None] = None,
         *,
         trust_store: Union[bytes, str, os.PathLike[str], Sequence[_Certificate], None] = None,
+        intermediates: Union[_Data, None] = None,
+        offline: bool = False,
+        cache_limits: Union[_CacheLimits, None] = None,
     ) -> Validator: ...
     @property
     def policy(self) -> Policy: ...
     @property
     def trust_anchors(self) -> int: ...
-    def validate(
+    @property
+    def intermediates(self) -> tuple[bytes, ...]: ...
+    @property
+    def offline(self) -> bool: ...
+    def cache_limits(self) -> dict[str, dict[str, int]]: ...
+    def cache_usage(self) -> dict[str, dict[str, int]]: ...
+    def clear_caches(self) -> None: ...
+    def avalidate(
         self,
         data: _Data,
         at: Union[datetime, None] = None,
@@ -234,7 +284,39 @@ class Validator:
         stapled_ocsp: Union[_Blobs, None] = None,
         ocsp_responses: Union[_Blobs, None] = None,
         crls: Union[_TextBlob, Sequence[_TextBlob], None] = None,
-        offline: bool = False,
+        offline: Union[bool, None] = None,
+        ocsp_nonce: bool = False,
+    ) -> Coroutine[Any, Any, Report]: ...
+    def avalidate_presented(
+        self,
+        leaf: _Data,
+        intermediates: Union[_Data, None] = None,
+        *,
+        usage: Literal["client", "server"] = "client",
+        peer_names: Union[_PeerName, Sequence[_PeerName], None] = None,
+        max_depth: Union[int, None] = None,
+        at: Union[datetime, None] = None,
+        binding: Union[Binding, None] = None,
+        stapled_ocsp: Union[_Blobs, None] = None,
+        ocsp_responses: Union[_Blobs, None] = None,
+        crls: Union[_TextBlob, Sequence[_TextBlob], None] = None,
+        offline: Union[bool, None] = None,
+        ocsp_nonce: bool = False,
+        policy_oids: Union[str, Sequence[str], None] = None,
+        explicit_policy: Union[bool, None] = None,
+        inhibit_policy_mapping: Union[bool, None] = None,
+        inhibit_any_policy: Union[bool, None] = None,
+    ) -> Coroutine[Any, Any, Report]: ...
+    def validate(
+        self,
+        data: _Data,
+        at: Union[datetime, None] = None,
+        *,
+        binding: Union[Binding, None] = None,
+        stapled_ocsp: Union[_Blobs, None] = None,
+        ocsp_responses: Union[_Blobs, None] = None,
+        crls: Union[_TextBlob, Crl, Sequence[Union[_TextBlob, Crl]], None] = None,
+        offline: Union[bool, None] = None,
         ocsp_nonce: bool = False,
     ) -> Report: ...
     def validate_presented(
@@ -249,9 +331,13 @@ class Validator:
         binding: Union[Binding, None] = None,
         stapled_ocsp: Union[_Blobs, None] = None,
         ocsp_responses: Union[_Blobs, None] = None,
-        crls: Union[_TextBlob, Sequence[_TextBlob], None] = None,
-        offline: bool = False,
+        crls: Union[_TextBlob, Crl, Sequence[Union[_TextBlob, Crl]], None] = None,
+        offline: Union[bool, None] = None,
         ocsp_nonce: bool = False,
+        policy_oids: Union[str, Sequence[str], None] = None,
+        explicit_policy: Union[bool, None] = None,
+        inhibit_policy_mapping: Union[bool, None] = None,
+        inhibit_any_policy: Union[bool, None] = None,
     ) -> Report: ...
     def fix(self, data: _Data, at: Union[datetime, None] = None) -> bytes: ...
     def repair(self, data: _Data, at: Union[datetime, None] = None) -> Repair: ...
@@ -280,9 +366,9 @@ class Repair:
     @property
     def report(self) -> Report: ...
 
-@final
-class Report:
-    """The result of vetting one input."""
+@disjoint_base
+class Verdict:
+    """The verdict and findings ``Report``, ``CsrReport`` and ``BindingOutcome`` share."""
 
     @property
     def accepted(self) -> bool: ...
@@ -290,6 +376,14 @@ class Report:
     def findings(self) -> tuple[Finding, ...]: ...
     @property
     def errors(self) -> tuple[Finding, ...]: ...
+    def has(self, code: str) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self, *, indent: Union[int, None] = None) -> str: ...
+
+@final
+class Report(Verdict):
+    """The result of vetting one input."""
+
     @property
     def certificates(self) -> tuple[CertificateInfo, ...]: ...
     @property
@@ -297,10 +391,13 @@ class Report:
     @property
     def revocation(self) -> tuple[RevocationInfo, ...]: ...
     @property
+    def certificate_policies(self) -> Union[tuple[str, ...], None]: ...
+    @property
     def validated_at(self) -> datetime: ...
-    def has(self, code: str) -> bool: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self, *, indent: Union[int, None] = None) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> Report: ...
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Report: ...
 
 @final
 class Finding:
@@ -316,8 +413,11 @@ class Finding:
     def message(self) -> str: ...
     @property
     def hint(self) -> str: ...
+    @property
+    def detail(self) -> Union[str, None]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class CertificateInfo:
@@ -347,8 +447,21 @@ class CertificateInfo:
     def signature_algorithm(self) -> str: ...
     @property
     def self_signed(self) -> bool: ...
+    @property
+    def dns_names(self) -> list[str]: ...
+    @property
+    def ip_addresses(self) -> list[str]: ...
+    @property
+    def emails(self) -> list[str]: ...
+    @property
+    def uris(self) -> list[str]: ...
+    @property
+    def spiffe_ids(self) -> list[str]: ...
+    @property
+    def spki_sha256(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Chain:
@@ -475,22 +588,13 @@ class Binding:
     def __len__(self) -> int: ...
 
 @final
-class BindingOutcome:
+class BindingOutcome(Verdict):
     """The result of checking a presented leaf against a client's registrations."""
 
-    @property
-    def accepted(self) -> bool: ...
     @property
     def matched(self) -> Union[int, None]: ...
     @property
     def registration(self) -> Union[Registration, None]: ...
-    @property
-    def findings(self) -> tuple[Finding, ...]: ...
-    @property
-    def errors(self) -> tuple[Finding, ...]: ...
-    def has(self, code: str) -> bool: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self, *, indent: Union[int, None] = None) -> str: ...
 
 @final
 class Registry:
@@ -510,20 +614,11 @@ class Registry:
     def __contains__(self, client: str, /) -> bool: ...
 
 @final
-class CsrReport:
+class CsrReport(Verdict):
     """The result of a CSR pre-flight."""
 
     @property
-    def accepted(self) -> bool: ...
-    @property
-    def findings(self) -> tuple[Finding, ...]: ...
-    @property
-    def errors(self) -> tuple[Finding, ...]: ...
-    @property
     def csr(self) -> Union[CsrInfo, None]: ...
-    def has(self, code: str) -> bool: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_json(self, *, indent: Union[int, None] = None) -> str: ...
 
 @final
 class CsrInfo:
@@ -595,3 +690,8 @@ def ocsp_evaluate(
     policy: Union[Policy, RevocationPolicy, None] = None,
 ) -> RevocationAnswer: ...
 def ocsp_responder_url(certificate: _OneCertificate) -> Union[str, None]: ...
+
+# Private helpers behind chainvet.codes and pickling.
+def _codes() -> list[tuple[str, int, str, str]]: ...
+def _restore(kind: str, json: str) -> Union[Finding, CertificateInfo]: ...
+def _restore_registration(kind: str, value: Union[bytes, str], label: str) -> Registration: ...

@@ -13,7 +13,9 @@ use crate::json;
 /// Knobs: `mode` ("off", "soft-fail", "hard-fail"), `scope` ("leaf", "chain"), `prefer`
 /// ("ocsp", "crl"), `require_url`, `cert_id_hash` ("sha1", "sha256"),
 /// `clock_skew_seconds`, `max_age_seconds`, `timeout_ms`, `max_ocsp_bytes`,
-/// `max_crl_bytes`, `cache_max_entries`, `cache_max_bytes`. Unknown knobs raise
+/// `max_crl_bytes`, `cache_max_entries`, `cache_max_bytes`, `deadline_ms`,
+/// `max_ocsp_urls`, `max_crl_urls`, `negative_cache_seconds`, `allow_destinations`,
+/// `deny_private_destinations`, `cache_issuer_share_percent`. Unknown knobs raise
 /// `PolicyError`.
 #[pyclass(frozen, eq, module = "chainvet", name = "RevocationPolicy")]
 #[derive(PartialEq)]
@@ -34,6 +36,14 @@ impl RevocationPolicy {
     }
 }
 
+/// Refuses an `allow_destinations` entry that is neither a host, an address nor a CIDR
+/// block, as a policy file would.
+fn checked(policy: chainvet::RevocationPolicy) -> PyResult<chainvet::RevocationPolicy> {
+    chainvet::revocation::Destinations::from_policy(&policy)
+        .map_err(|e| crate::errors::policy_error(format!("[revocation] {e}")))?;
+    Ok(policy)
+}
+
 #[pymethods]
 impl RevocationPolicy {
     #[new]
@@ -44,6 +54,7 @@ impl RevocationPolicy {
             knobs,
             "revocation knob",
         )
+        .and_then(checked)
         .map(|inner| RevocationPolicy { inner })
     }
 
@@ -51,6 +62,7 @@ impl RevocationPolicy {
     #[pyo3(signature = (**knobs))]
     fn replace(&self, knobs: Option<&Bound<'_, PyDict>>) -> PyResult<RevocationPolicy> {
         super::with_knobs(self.as_json(), knobs, "revocation knob")
+            .and_then(checked)
             .map(|inner| RevocationPolicy { inner })
     }
 
@@ -126,6 +138,49 @@ impl RevocationPolicy {
     #[getter]
     fn cache_max_bytes(&self) -> usize {
         self.inner.cache_max_bytes
+    }
+
+    /// Total time for all network work of one validation, in ms.
+    #[getter]
+    fn deadline_ms(&self) -> u32 {
+        self.inner.deadline_ms
+    }
+
+    /// Most OCSP URLs tried per certificate.
+    #[getter]
+    fn max_ocsp_urls(&self) -> usize {
+        self.inner.max_ocsp_urls
+    }
+
+    /// Most CRL URLs tried per certificate.
+    #[getter]
+    fn max_crl_urls(&self) -> usize {
+        self.inner.max_crl_urls
+    }
+
+    /// How long a failed destination is not asked again, in seconds.
+    #[getter]
+    fn negative_cache_seconds(&self) -> u32 {
+        self.inner.negative_cache_seconds
+    }
+
+    /// Hosts, addresses and CIDR blocks opened although denied by default (loopback,
+    /// link-local, private when denied).
+    #[getter]
+    fn allow_destinations(&self) -> Vec<String> {
+        self.inner.allow_destinations.clone()
+    }
+
+    /// Whether private addresses (RFC 1918, ULA) are denied too.
+    #[getter]
+    fn deny_private_destinations(&self) -> bool {
+        self.inner.deny_private_destinations
+    }
+
+    /// Most of the cache's bytes one issuer may take, in percent.
+    #[getter]
+    fn cache_issuer_share_percent(&self) -> u8 {
+        self.inner.cache_issuer_share_percent
     }
 
     /// Every knob as a dict (the JSON form of the table).

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDateTime};
+use pyo3::types::{PyBytes, PyDateTime, PyList, PyTuple};
 
 use super::ocsp::one_certificate;
 use super::{RevocationAnswer, revocation_policy};
@@ -21,9 +21,44 @@ fn crl_error(py: Python<'_>, e: &chainvet::revocation::CrlError) -> PyErr {
     with_code::<CrlError>(py, e.to_string(), e.code())
 }
 
+/// Splits a `crls=` argument into the `Crl` objects it holds (used as parsed, shared)
+/// and everything else (bytes, text, paths, pyca CRLs: parsed per call).
+pub(crate) fn split_parsed<'a>(
+    obj: Option<&'a Bound<'_, PyAny>>,
+) -> PyResult<(Vec<Blob<'a>>, Vec<Arc<chainvet::revocation::Crl>>)> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    if let Ok(crl) = obj.cast::<Crl>() {
+        return Ok((Vec::new(), vec![Arc::clone(&crl.get().inner)]));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let (mut blobs, mut parsed) = (Vec::new(), Vec::new());
+        for (i, item) in obj.try_iter()?.enumerate() {
+            let item = item?;
+            match item.cast::<Crl>() {
+                Ok(crl) => parsed.push(Arc::clone(&crl.get().inner)),
+                Err(_) => blobs.push(Blob::extract_owned(
+                    &item,
+                    &format!("`crls`[{i}]"),
+                    CRL_FORMS,
+                    true,
+                )?),
+            }
+        }
+        return Ok((blobs, parsed));
+    }
+    Ok((
+        vec![Blob::extract(obj, "crls", CRL_FORMS, true)?],
+        Vec::new(),
+    ))
+}
+
 /// A parsed CRL (RFC 5280). `Crl(data)` checks the structure only and raises
 /// `CrlError` if it does not parse; `evaluate` checks issuer, signature, scope and
-/// freshness for one certificate. Parse a CRL once and evaluate many certificates.
+/// freshness for one certificate. Parse a CRL once and evaluate many certificates, or
+/// pass it to `Validator.validate(..., crls=crl)` (and `validate_presented`) for every
+/// validation without parsing it again.
 #[pyclass(frozen, module = "chainvet", name = "Crl")]
 pub(crate) struct Crl {
     inner: Arc<chainvet::revocation::Crl>,

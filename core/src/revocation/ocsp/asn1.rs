@@ -4,7 +4,8 @@
 //! `x509-ocsp/src/{lib,request,response,basic,cert_id,cert_status,responder_id}.rs`),
 //! Copyright (c) the RustCrypto Developers, licensed Apache-2.0 OR MIT like chainvet.
 //! Upstream is built on der 0.7 / x509-cert 0.2, the generation before ours; see the
-//! README ("Revocation", ASN.1) for why we carry a port rather than a second generation.
+//! `docs/revocation.md` ("ASN.1: why a port of x509-ocsp") for why we carry a port rather
+//! than a second generation.
 //!
 //! Changes from upstream:
 //! - der 0.8, spki 0.8, x509-cert 0.3, const-oid 0.10 (derive attributes unchanged);

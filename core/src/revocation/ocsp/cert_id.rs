@@ -10,7 +10,7 @@ use spki::AlgorithmIdentifierOwned;
 
 use super::asn1::CertId;
 use crate::certificate::Certificate;
-use crate::revocation::policy::CertIdHash;
+use crate::policy::revocation::CertIdHash;
 
 fn digest_for(oid: &ObjectIdentifier) -> Option<&'static digest::Algorithm> {
     match *oid {

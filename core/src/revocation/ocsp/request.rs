@@ -10,7 +10,7 @@ use super::Error;
 use super::asn1::{OcspRequest, Request as SingleRequest, TbsRequest};
 use super::cert_id;
 use crate::certificate::Certificate;
-use crate::revocation::policy::CertIdHash;
+use crate::policy::revocation::CertIdHash;
 
 /// An OCSP request for one certificate, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

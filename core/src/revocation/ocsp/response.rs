@@ -10,9 +10,9 @@ use x509_cert::ext::Extensions;
 use super::asn1::{CertStatus as RawStatus, OcspResponseStatus, ResponderId, ResponseData};
 use super::{Error, ErrorStatus, cert_id};
 use crate::certificate::Certificate;
-use crate::certificate::raw::value_of;
-use crate::revocation::policy::RevocationPolicy;
-use crate::revocation::status::{Answer, CertStatus, Method, Reason};
+use crate::der::value_of;
+use crate::policy::revocation::RevocationPolicy;
+use crate::report::revocation::{Answer, CertStatus, Method, Reason};
 use crate::signature::{self, SignerKey};
 use crate::time::Timestamp;
 

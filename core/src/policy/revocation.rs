@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::status::Method;
+use crate::report::revocation::Method;
 
 /// What a failure to learn a certificate's status does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -53,6 +53,13 @@ pub enum CertIdHash {
 /// | `clock_skew_seconds` | 300 |
 /// | `max_age_seconds` | 604800 (7 days, for responses without nextUpdate) |
 /// | `timeout_ms` | 3000 (per request, connect to last byte) |
+/// | `deadline_ms` | 5000 (all revocation work of one validation) |
+/// | `max_ocsp_urls` | 2 (per certificate) |
+/// | `max_crl_urls` | 2 (per certificate) |
+/// | `negative_cache_seconds` | 60 |
+/// | `allow_destinations` | `[]` |
+/// | `deny_private_destinations` | `false` |
+/// | `cache_issuer_share_percent` | 25 |
 /// | `max_ocsp_bytes` | 65536 |
 /// | `max_crl_bytes` | 10485760 |
 /// | `cache_max_entries` | 10000 |
@@ -78,6 +85,29 @@ pub struct RevocationPolicy {
     pub max_age_seconds: u32,
     /// Total time allowed for one fetch (connect, send, receive, redirects), in ms.
     pub timeout_ms: u32,
+    /// Total time allowed for all network work of one validation (every certificate,
+    /// URL and candidate path), in ms. Once spent, what is left is `unavailable`.
+    pub deadline_ms: u32,
+    /// Most OCSP responder URLs tried per certificate (after removing duplicates).
+    pub max_ocsp_urls: usize,
+    /// Most CRL distribution point URLs tried per certificate (after removing
+    /// duplicates).
+    pub max_crl_urls: usize,
+    /// How long a destination that failed (unreachable, timed out, refused by the
+    /// destination policy, bad HTTP answer) is not asked again, in seconds; 0 disables.
+    pub negative_cache_seconds: u32,
+    /// Destinations opened although the destination policy denies them by default
+    /// (loopback, link-local, private when denied): host names (exact,
+    /// case-insensitive), IP addresses or CIDR blocks, e.g.
+    /// `["127.0.0.1", "10.1.0.0/16", "ocsp.internal.example"]`. Also the hosts a
+    /// redirect may go to besides the one asked.
+    pub allow_destinations: Vec<String>,
+    /// Also deny private addresses (RFC 1918, CGNAT 100.64.0.0/10, ULA fc00::/7),
+    /// which are allowed by default because enterprise CAs run responders there.
+    pub deny_private_destinations: bool,
+    /// Most of the cache's byte budget one issuer's responses and CRLs may take, in
+    /// percent (1-100), so no single CA can crowd out the others.
+    pub cache_issuer_share_percent: u8,
     /// Largest OCSP response accepted, in bytes.
     pub max_ocsp_bytes: usize,
     /// Largest CRL accepted, in bytes.
@@ -99,6 +129,13 @@ impl Default for RevocationPolicy {
             clock_skew_seconds: 300,
             max_age_seconds: 7 * 24 * 3600,
             timeout_ms: 3000,
+            deadline_ms: 5000,
+            max_ocsp_urls: 2,
+            max_crl_urls: 2,
+            negative_cache_seconds: 60,
+            allow_destinations: Vec::new(),
+            deny_private_destinations: false,
+            cache_issuer_share_percent: 25,
             max_ocsp_bytes: 64 * 1024,
             max_crl_bytes: 10 * 1024 * 1024,
             cache_max_entries: 10_000,

@@ -1,6 +1,8 @@
-//! Borrowed views of the exact bytes inside a certificate that signatures and name
+//! Borrowed views of the exact bytes inside a DER `SIGNED{}` object (a certificate, and
+//! through the same three-part split a CRL or a CSR) that signatures and name
 //! comparisons need. Signatures are checked over the bytes received, never over a
 //! re-encoding, so that non-strict DER from real CAs verifies as its issuer signed it.
+//! Ground band: it knows DER, nothing of chainvet.
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{BitStringRef, IntRef, OctetStringRef};
@@ -27,12 +29,7 @@ pub(crate) fn split_certificate(der: &[u8]) -> der::Result<CertificateParts<'_>>
     let parts = reader.sequence(|r| {
         let tbs = r.tlv_bytes()?;
         let signature_algorithm = value_of(r.tlv_bytes()?)?;
-        let bits: BitStringRef<'_> = r.decode()?;
-        let signature = bits.as_bytes().ok_or_else(|| {
-            der::Error::from(der::ErrorKind::Noncanonical {
-                tag: Tag::BitString,
-            })
-        })?;
+        let signature = octet_aligned_bits(r)?;
         Ok::<_, der::Error>(CertificateParts {
             tbs,
             signature_algorithm,
@@ -184,6 +181,58 @@ fn read_extensions(explicit: &[u8]) -> der::Result<ExtensionList<'_>> {
         Ok::<_, der::Error>(out)
     })?;
     r.finish()?;
+    Ok(out)
+}
+
+/// One extension as encoded, with its criticality.
+pub(crate) struct RawExtension<'a> {
+    /// extnID content octets.
+    pub(crate) oid: &'a [u8],
+    /// critical (DEFAULT FALSE).
+    pub(crate) critical: bool,
+    /// extnValue content octets.
+    pub(crate) value: &'a [u8],
+}
+
+/// The extensions of a tbsCertificate (tag and length included) with their
+/// criticality, in order, for a certificate that parsing accepted: the other fields are
+/// stepped over as TLVs, not decoded, so this costs a fraction of x509-cert's decoding
+/// of the whole tbsCertificate.
+pub(crate) fn extensions_with_criticality(tbs: &[u8]) -> der::Result<Vec<RawExtension<'_>>> {
+    let mut reader = SliceReader::new(tbs)?;
+    let out = reader.sequence(|r| {
+        let mut out = Vec::new();
+        while !r.is_finished() {
+            let tlv = r.tlv_bytes()?;
+            // extensions [3] EXPLICIT, the only field with this tag.
+            if tlv.first() == Some(&0xa3) {
+                let mut explicit = SliceReader::new(value_of(tlv)?)?;
+                out = explicit.sequence(|list| {
+                    let mut out = Vec::with_capacity(10);
+                    while !list.is_finished() {
+                        out.push(list.sequence(|ext| {
+                            let oid = value_of(ext.tlv_bytes()?)?;
+                            let critical = if Tag::peek(ext)? == Tag::Boolean {
+                                bool::decode(ext)?
+                            } else {
+                                false
+                            };
+                            let value = <&OctetStringRef>::decode(ext)?.as_bytes();
+                            Ok::<_, der::Error>(RawExtension {
+                                oid,
+                                critical,
+                                value,
+                            })
+                        })?);
+                    }
+                    Ok::<_, der::Error>(out)
+                })?;
+                explicit.finish()?;
+            }
+        }
+        Ok::<_, der::Error>(out)
+    })?;
+    reader.finish()?;
     Ok(out)
 }
 
@@ -387,12 +436,7 @@ pub(crate) fn split_spki(spki: &[u8]) -> der::Result<SpkiParts<'_>> {
     let mut reader = SliceReader::new(spki)?;
     let parts = reader.sequence(|r| {
         let algorithm = value_of(r.tlv_bytes()?)?;
-        let bits: BitStringRef<'_> = r.decode()?;
-        let public_key = bits.as_bytes().ok_or_else(|| {
-            der::Error::from(der::ErrorKind::Noncanonical {
-                tag: Tag::BitString,
-            })
-        })?;
+        let public_key = octet_aligned_bits(r)?;
         Ok::<_, der::Error>(SpkiParts {
             algorithm,
             public_key,
@@ -415,6 +459,17 @@ pub(crate) fn value_of(tlv: &[u8]) -> der::Result<&[u8]> {
     let value = reader.read_slice(header.length())?;
     reader.finish()?;
     Ok(value)
+}
+
+/// The next BIT STRING's bytes, refused unless it is a whole number of octets (signatures
+/// and public keys always are).
+fn octet_aligned_bits<'a>(r: &mut SliceReader<'a>) -> der::Result<&'a [u8]> {
+    let bits: BitStringRef<'a> = r.decode()?;
+    bits.as_bytes().ok_or_else(|| {
+        der::Error::from(der::ErrorKind::Noncanonical {
+            tag: Tag::BitString,
+        })
+    })
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use chainvet_core::report::Report;
 use chainvet_core::revocation::{Method, Outcome, RevocationInfo, Source};
 
+use super::chainvet_report;
 use crate::panic::{guard, guard_or};
 use crate::pointer::{self, Out};
-use crate::report::chainvet_report;
 use crate::result::chainvet_result;
 
 /// A certificate's revocation status, as the report records it.

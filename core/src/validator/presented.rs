@@ -9,16 +9,17 @@
 //! order given, then (last) the trust anchor that ended the path.
 
 use std::cell::RefCell;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use der::Decode;
-use pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
+use pki_types::{CertificateDer, ServerName, UnixTime};
 use webpki::{EndEntityCert, KeyUsage, VerifiedPath};
 use x509_cert::certificate::Raw;
 use x509_cert::crl::CertificateList;
 
-use crate::binding::{self, Binding};
+use super::report;
+use super::{Options, Validator};
+use crate::binding;
 use crate::certificate::Certificate;
 use crate::chain::{self, Chain};
 use crate::checks;
@@ -26,82 +27,34 @@ use crate::code::Code;
 use crate::findings::Findings;
 use crate::input::{self, Slot, pem};
 use crate::path_validation;
-use crate::report::{ChainSummary, Finding, Report};
+pub use crate::policy::usage::{KeyUsageBit, PeerName, Usage};
+use crate::report::{Finding, Report};
 use crate::revocation::{self, RevocationInfo};
 use crate::signature;
-use crate::time::Timestamp;
-use crate::validator::{Options, Validator, info};
+use crate::time::{Timestamp, Window};
+use crate::trust;
 
-/// id-kp-clientAuth (1.3.6.1.5.5.7.3.2), content octets.
-const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
-/// id-kp-serverAuth (1.3.6.1.5.5.7.3.1), content octets.
-const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+mod rfc5280_engine;
 
 /// Most signature checks the diagnosis of a failed validation spends walking the pool
 /// (webpki's own path building has its own budget of 100, from Go CVE-2018-16875).
 const DIAGNOSIS_SIGNATURE_BUDGET: usize = 32;
 
-/// What the leaf is validated for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Usage {
-    /// TLS client authentication (mTLS at a gateway): EKU clientAuth.
-    #[default]
-    ClientAuth,
-    /// TLS server authentication: EKU serverAuth.
-    ServerAuth,
-}
-
-impl Usage {
-    fn eku(self) -> &'static [u8] {
-        match self {
-            Usage::ClientAuth => CLIENT_AUTH,
-            Usage::ServerAuth => SERVER_AUTH,
-        }
-    }
-}
-
-/// A name the leaf must be valid for, matched against its subjectAltName.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PeerName {
-    /// A DNS name (wildcards in the certificate match per RFC 6125).
-    Dns(String),
-    /// An IP address (iPAddress entries only, never the common name).
-    Ip(IpAddr),
-    /// An email address (rfc822Name entries; the domain compares case-insensitively).
-    Email(String),
-}
-
-/// A keyUsage bit the leaf must assert (when it carries a keyUsage extension at all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyUsageBit {
-    /// digitalSignature (0).
-    DigitalSignature,
-    /// contentCommitment, formerly nonRepudiation (1).
-    ContentCommitment,
-    /// keyEncipherment (2).
-    KeyEncipherment,
-    /// dataEncipherment (3).
-    DataEncipherment,
-    /// keyAgreement (4).
-    KeyAgreement,
-    /// keyCertSign (5).
-    KeyCertSign,
-    /// cRLSign (6).
-    CrlSign,
-    /// encipherOnly (7).
-    EncipherOnly,
-    /// decipherOnly (8).
-    DecipherOnly,
-}
-
-/// Per-call inputs of trust-store mode. `PresentedOptions::default()` validates now, for
-/// client authentication, with no expected name, no depth limit beyond webpki's and no
-/// CRLs.
+/// Per-call inputs of trust-store mode: the inputs both modes share (`base`: time,
+/// binding, revocation input and switches) and what only trust-store mode asks.
+/// `PresentedOptions::default()` validates now, for client authentication, with no
+/// expected name, no depth limit beyond webpki's and no CRLs.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct PresentedOptions {
-    /// Validation time; `None` means now.
-    pub at: Option<Timestamp>,
+    /// The inputs shared with bundle mode, used the same way: validation time (`None`
+    /// means now); CRLs (DER or PEM, raw or parsed once), OCSP responses stapled in the
+    /// handshake or obtained otherwise, and whether the network may be used, evaluated
+    /// by the policy's `[revocation]` rules for the certificates of each candidate path,
+    /// so a path through a revoked intermediate is abandoned for another (trust anchors
+    /// are never checked); and the client's registrations the leaf must match
+    /// (`binding.*`).
+    pub base: Options,
     /// What the leaf is for.
     pub usage: Usage,
     /// Names the leaf must be valid for (every one of them).
@@ -111,51 +64,81 @@ pub struct PresentedOptions {
     pub max_depth: Option<usize>,
     /// keyUsage bits the leaf must assert if it has a keyUsage extension.
     pub key_usage: Vec<KeyUsageBit>,
-    /// CRLs (DER or PEM) the caller obtained, OCSP responses stapled in the handshake or
-    /// obtained otherwise, and whether the network may be used: as in bundle mode
-    /// (`Options`), evaluated by the policy's `[revocation]` rules for the certificates of
-    /// each candidate path, so a path through a revoked intermediate is abandoned for
-    /// another. Trust anchors are never checked.
-    pub crls: Vec<Vec<u8>>,
-    /// DER OCSP responses stapled in the TLS handshake.
-    pub stapled_ocsp: Vec<Vec<u8>>,
-    /// DER OCSP responses the caller obtained itself.
-    pub ocsp_responses: Vec<Vec<u8>>,
-    /// Never contact a responder or distribution point.
-    pub offline: bool,
-    /// Send a random nonce in fetched OCSP requests and require it echoed (as in
-    /// `Options`).
-    pub ocsp_nonce: bool,
-    /// The client's registrations: when set, the leaf must match one of them
-    /// (`binding.*`), as in bundle mode.
-    pub binding: Option<Arc<Binding>>,
+    /// The RFC 5280 6.1.1 certificate-policy inputs of this validation, in place of the
+    /// policy's `[path_validation]` ones; `None` keeps the policy's. Read by chainvet's
+    /// engine; under rustls-webpki, which does not process certificate policies, inputs
+    /// that ask for anything reject with `chain.policy_invalid` rather than be ignored.
+    pub policy_inputs: Option<crate::policy::PolicyInputs>,
 }
 
 impl PresentedOptions {
     /// Options that validate at `at` for `usage`.
     pub fn new(at: Timestamp, usage: Usage) -> PresentedOptions {
+        PresentedOptions::with_base(Options::at(at), usage)
+    }
+
+    /// Options for `usage` on top of the shared inputs `base`.
+    pub fn with_base(base: Options, usage: Usage) -> PresentedOptions {
         PresentedOptions {
-            at: Some(at),
+            base,
             usage,
             ..PresentedOptions::default()
         }
     }
 
-    /// Options for `usage` with the inputs both modes share taken from bundle-mode
-    /// `options`: the time, the binding, and the revocation input (copied) and switches.
-    pub fn from_options(options: &Options, usage: Usage) -> PresentedOptions {
-        PresentedOptions {
-            at: options.at,
-            usage,
-            crls: options.crls.clone(),
-            stapled_ocsp: options.stapled_ocsp.clone(),
-            ocsp_responses: options.ocsp_responses.clone(),
-            offline: options.offline,
-            ocsp_nonce: options.ocsp_nonce,
-            binding: options.binding.clone(),
-            ..PresentedOptions::default()
-        }
+    /// What these options supply to the revocation step: the base's (`Options::supplied`).
+    fn supplied(&self) -> revocation::Supplied<'_> {
+        self.base.supplied()
     }
+
+    /// Options for `usage` with a copy of bundle-mode `options` as the shared inputs.
+    pub fn from_options(options: &Options, usage: Usage) -> PresentedOptions {
+        PresentedOptions::with_base(options.clone(), usage)
+    }
+}
+
+/// What the revocation step of every candidate path shares: the per-call input and one
+/// session (deadline, answers so far).
+#[derive(Clone, Copy)]
+struct PathRevocation<'a> {
+    supplied: revocation::Supplied<'a>,
+    session: &'a revocation::Session,
+}
+
+/// What every judged candidate path shares: the revocation input and session, and the
+/// record of how many paths were judged and the times their checks hold for.
+#[derive(Clone, Copy)]
+struct Judging<'a> {
+    revocation: PathRevocation<'a>,
+    judged: &'a std::cell::Cell<usize>,
+    window: &'a std::cell::Cell<Window>,
+}
+
+impl Judging<'_> {
+    /// Records one judged path.
+    fn record(&self, candidate: &Candidate) {
+        self.judged.set(self.judged.get() + 1);
+        let mut window = self.window.get();
+        window.narrow_to(candidate.window);
+        self.window.set(window);
+    }
+}
+
+/// The revocation result of the path taken goes into the report; a result that consulted
+/// a revocation source is not reused.
+fn with_path_revocation(
+    mut out: PresentedAnalysis,
+    revocation: Vec<RevocationInfo>,
+    leaf: Certificate,
+    certificates_only: bool,
+) -> PresentedAnalysis {
+    out.certificates_only = certificates_only;
+    out.reusable &= revocation
+        .iter()
+        .all(|r| r.status == revocation::Outcome::NotChecked);
+    out.report.revocation = revocation;
+    out.leaf = Some(leaf);
+    out
 }
 
 /// The outcome of checking one complete path.
@@ -165,23 +148,158 @@ struct Candidate {
     findings: Vec<Finding>,
     revocation: Vec<RevocationInfo>,
     errors: usize,
+    /// The validation times for which the checks of this path come out the same.
+    window: Window,
+}
+
+impl Candidate {
+    /// Makes this path the report's: its anchor joins the slots, its findings and
+    /// revocation answers become the validation's. Both engines end this way.
+    fn adopt(
+        self,
+        slots: &mut Vec<Slot>,
+        findings: &mut Findings<'_>,
+        revocation: &mut Vec<RevocationInfo>,
+    ) -> Chain {
+        let anchored = self.anchor.is_some();
+        if let Some(anchor) = self.anchor {
+            slots.push(Ok(anchor));
+        }
+        findings.append(self.findings);
+        *revocation = self.revocation;
+        Chain::from_path(slots, self.path, anchored)
+    }
+}
+
+/// What a validation in trust-store mode found before the per-call part (binding): kept
+/// in the validator's cache and reused for a later call with the same certificates and
+/// options at a time inside `window`.
+#[derive(Debug)]
+pub(crate) struct PresentedAnalysis {
+    report: Report,
+    /// The parsed leaf, for the binding check.
+    leaf: Option<Certificate>,
+    window: Window,
+    /// Whether the result may be reused: it consulted no revocation source (nothing
+    /// supplied, no responder asked, no cached answer), so it depends only on the
+    /// certificates, the options in the key, the policy, the trust store and the time.
+    reusable: bool,
+    /// Whether every presented part parsed as a certificate. Only then are its bytes
+    /// kept as a cache key: they are public certificates, never a private key or other
+    /// bytes someone pasted in.
+    certificates_only: bool,
+}
+
+impl PresentedAnalysis {
+    /// An estimate of the memory held, counted the way bundle mode counts its analyses
+    /// (no serialisation on the path that inserts it).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let findings: usize = self
+            .report
+            .findings
+            .iter()
+            .map(|f| f.message.len() + f.hint.len() + 64)
+            .sum();
+        let revocation = self.report.revocation.len() * 256;
+        findings
+            + revocation
+            + self.report.certificates.len() * 640
+            + self.report.chain.leaf_reason.len()
+            + self.leaf.as_ref().map_or(0, |c| 3 * c.der().len() + 512)
+    }
 }
 
 impl Validator {
     /// Validates the certificate a peer presented (`leaf`, DER) with an unordered pool of
     /// `intermediates` (DER) against this validator's trust store. Without trust anchors
     /// nothing validates (`root.not_trusted`).
+    ///
+    /// The gateway's per-connection call, so it is cached like bundle mode: every
+    /// signature is verified once per validator (a new leaf under a known CA costs one
+    /// verification), and the result for the same certificates and options is reused
+    /// while the time stays inside the window in which it holds. Binding runs on every
+    /// call; a validation that consulted revocation (anything supplied, a responder or a
+    /// cached answer) is not reused.
     pub fn validate_presented(
         &self,
         leaf: &[u8],
         intermediates: &[&[u8]],
         options: &PresentedOptions,
     ) -> Report {
-        let at = options.at.unwrap_or_else(Timestamp::now);
+        let at = options.base.at.unwrap_or_else(Timestamp::now);
+        let _active = self.enter_signature_cache();
+        let _parsed = self.enter_certificate_cache();
+        let settings = cache_settings(options);
+        let mut key: Vec<&[u8]> = Vec::with_capacity(intermediates.len() + 2);
+        key.push(&settings);
+        key.push(leaf);
+        key.extend_from_slice(intermediates);
+        let cacheable = options.base.crls.is_empty()
+            && options.base.stapled_ocsp.is_empty()
+            && options.base.ocsp_responses.is_empty();
+        if cacheable
+            && let Some(hit) = self.presented_cache().get(&key)
+            && hit.window.contains(at)
+        {
+            return self.complete_presented(&hit, options, at);
+        }
+        let analysis = Arc::new(self.validate_presented_fresh(leaf, intermediates, options, at));
+        // Only a result about parsed certificates is kept: bytes that are no certificate
+        // (a pasted key, junk) never become a cache key.
+        if cacheable
+            && analysis.reusable
+            && analysis.certificates_only
+            && analysis.window.lo < analysis.window.hi
+        {
+            self.presented_cache()
+                .insert(&key, Arc::clone(&analysis), analysis.heap_bytes());
+        }
+        self.complete_presented(&analysis, options, at)
+    }
+
+    /// The per-call part: binding to the client's registrations, then the report.
+    fn complete_presented(
+        &self,
+        analysis: &PresentedAnalysis,
+        options: &PresentedOptions,
+        at: Timestamp,
+    ) -> Report {
+        let mut report = analysis.report.clone();
+        report.validated_at = at.to_rfc3339();
+        if let (Some(registrations), Some(presented)) = (&options.base.binding, &analysis.leaf) {
+            let mut findings = Findings::resume(self.policy(), report.findings);
+            binding::check(presented, 0, registrations, at, &mut findings);
+            let finished = findings.finish();
+            report.findings = finished.findings;
+            report.accepted = finished.accepted;
+        }
+        report
+    }
+
+    /// Everything but binding, computed afresh.
+    fn validate_presented_fresh(
+        &self,
+        leaf: &[u8],
+        intermediates: &[&[u8]],
+        options: &PresentedOptions,
+        at: Timestamp,
+    ) -> PresentedAnalysis {
         let policy = self.policy();
         let mut findings = Findings::new(policy);
+        let judged_window = std::cell::Cell::new(Window::ALWAYS);
+        let judged = std::cell::Cell::new(0usize);
         let finish = |slots: Vec<Slot>, chain: Chain, findings: Findings<'_>| {
-            report(slots, chain, findings, at)
+            let mut window = findings.window;
+            window.narrow_to(judged_window.get());
+            self.narrow_by_validity(&slots, at, &mut window);
+            let report = report(slots, chain, findings, at);
+            PresentedAnalysis {
+                report,
+                leaf: None,
+                window,
+                reusable: judged.get() <= 1,
+                certificates_only: false,
+            }
         };
 
         // Bounds first: a peer controls how many certificates it sends.
@@ -213,38 +331,26 @@ impl Validator {
         }
 
         let mut slots: Vec<Slot> = Vec::with_capacity(intermediates.len() + 2);
-        match Certificate::from_der(leaf.to_vec()) {
-            Ok(c) => slots.push(Ok(c)),
+        let leaf_certificate = match Certificate::from_der(leaf.to_vec()) {
+            Ok(c) => {
+                slots.push(Ok(c.clone()));
+                c
+            }
             Err(e) => {
-                findings.add(
-                    Code::CertificateMalformed,
-                    Some(0),
-                    format!("certificate 0 (the leaf) is not a valid X.509 certificate: {e}"),
-                    "Check what the peer sent; it is not DER X.509.",
-                );
+                findings.certificate_malformed(0, None, &"certificate 0 (the leaf)", &e, None);
                 slots.push(Err(e.0));
                 return finish(slots, Chain::default(), findings);
             }
-        }
+        };
         for der in intermediates {
-            slots.push(Certificate::from_der(der.to_vec()).map_err(|e| e.0));
+            slots.push(crate::certificate::cache::parse(der.to_vec()).map_err(|e| e.0));
         }
+        let certificates_only = slots.iter().all(Result::is_ok);
 
         let trust = self.trust_store();
-        let anchor_ders: Vec<CertificateDer<'_>> = trust
-            .anchors()
-            .iter()
-            .map(|c| CertificateDer::from(c.der()))
-            .collect();
-        // Which trust-store certificate each webpki anchor came from.
-        let mut anchor_source = Vec::with_capacity(anchor_ders.len());
-        let mut anchors: Vec<TrustAnchor<'_>> = Vec::with_capacity(anchor_ders.len());
-        for (i, der) in anchor_ders.iter().enumerate() {
-            if let Ok(a) = webpki::anchor_from_trusted_cert(der) {
-                anchors.push(a);
-                anchor_source.push(i);
-            }
-        }
+        // Prepared once when the store was built; which trust-store certificate each
+        // webpki anchor came from.
+        let (anchors, anchor_source) = trust.prepared();
 
         let leaf_der = CertificateDer::from(leaf);
         let ee = match EndEntityCert::try_from(&leaf_der) {
@@ -258,23 +364,47 @@ impl Validator {
         };
         check_names(&ee, &slots, &options.peer_names, &mut findings);
         check_key_usage(&slots, &options.key_usage, &mut findings);
-        if let (Some(registrations), Some(Ok(presented))) = (&options.binding, slots.first()) {
-            binding::check(presented, 0, registrations, at, &mut findings);
-        }
 
         if policy.conformance.rfc5280 {
-            check_crl_numbers(&options.crls, &mut findings);
+            check_crl_numbers(&options.base.crls, &mut findings);
         }
-        let revocation_options = Options {
-            at: Some(at),
-            crls: options.crls.clone(),
-            stapled_ocsp: options.stapled_ocsp.clone(),
-            ocsp_responses: options.ocsp_responses.clone(),
-            offline: options.offline,
-            ocsp_nonce: options.ocsp_nonce,
-            ..Options::default()
-        };
 
+        // One deadline and one network answer per certificate across every candidate
+        // path the engine tries.
+        let session = revocation::Session::new(&policy.revocation);
+        let policy_inputs = options
+            .policy_inputs
+            .clone()
+            .unwrap_or_else(|| policy.path_validation.policy_inputs());
+        let judging = Judging {
+            revocation: PathRevocation {
+                supplied: options.supplied(),
+                session: &session,
+            },
+            judged: &judged,
+            window: &judged_window,
+        };
+        if policy.path_validation.engine == crate::policy::Engine::Chainvet {
+            let (slots, chain, findings, revocation, policies) = self.validate_with_rfc5280_engine(
+                slots,
+                options,
+                &policy_inputs,
+                judging,
+                at,
+                findings,
+            );
+            let mut out = with_path_revocation(
+                finish(slots, chain, findings),
+                revocation,
+                leaf_certificate,
+                certificates_only,
+            );
+            if out.report.accepted {
+                out.report.certificate_policies = policies;
+            }
+            return out;
+        }
+        rfc5280_engine::refuse_policy_inputs_under_webpki(&policy_inputs, &mut findings);
         let pool: Vec<CertificateDer<'_>> = intermediates
             .iter()
             .map(|d| CertificateDer::from(*d))
@@ -294,9 +424,10 @@ impl Validator {
                 path,
                 anchor,
                 options,
-                &revocation_options,
+                judging.revocation,
                 at,
             );
+            judging.record(&candidate);
             if candidate.errors == 0 {
                 *accepted.borrow_mut() = Some(candidate);
                 return Ok(());
@@ -312,10 +443,10 @@ impl Validator {
             UnixTime::since_unix_epoch(core::time::Duration::from_secs(at.unix_seconds_u64()));
         let result = ee.verify_for_usage(
             signature::webpki_algorithms(),
-            &anchors,
+            anchors,
             &pool,
             time,
-            KeyUsage::required_if_present(options.usage.eku()),
+            KeyUsage::required_if_present(options.usage.eku_der()),
             None,
             Some(&judge),
         );
@@ -328,15 +459,7 @@ impl Validator {
         };
         let mut revocation = Vec::new();
         let chain = match candidate {
-            Some(c) => {
-                let anchored = c.anchor.is_some();
-                if let Some(anchor) = c.anchor {
-                    slots.push(Ok(anchor));
-                }
-                findings.append(c.findings);
-                revocation = c.revocation;
-                Chain::from_path(&slots, c.path, anchored)
-            }
+            Some(c) => c.adopt(&mut slots, &mut findings, &mut revocation),
             None => {
                 let error = webpki_error.clone().unwrap_or(webpki::Error::UnknownIssuer);
                 self.diagnose(&mut slots, error, options, at, &mut findings)
@@ -345,9 +468,12 @@ impl Validator {
         if let Some(e) = &webpki_error {
             reject_anyway(&mut findings, e);
         }
-        let mut out = finish(slots, chain, findings);
-        out.revocation = revocation;
-        out
+        with_path_revocation(
+            finish(slots, chain, findings),
+            revocation,
+            leaf_certificate,
+            certificates_only,
+        )
     }
 
     /// Runs the policy checks over one path webpki verified (signatures, validity of
@@ -358,7 +484,7 @@ impl Validator {
         path: &VerifiedPath<'_>,
         anchor: Option<Certificate>,
         options: &PresentedOptions,
-        revocation_options: &Options,
+        revocation: PathRevocation<'_>,
         at: Timestamp,
     ) -> Candidate {
         let policy = self.policy();
@@ -382,16 +508,35 @@ impl Validator {
                         "Export the intermediate certificates again from their source.",
                     );
                     let errors = findings.error_count().max(1);
+                    let window = findings.window;
                     return Candidate {
                         anchor: None,
                         path: indices,
                         findings: findings.into_vec(),
                         revocation: Vec::new(),
                         errors,
+                        window,
                     };
                 }
             }
         }
+        self.judge_indices(slots, indices, anchor, options, revocation, at)
+    }
+
+    /// The policy checks over one complete path given by slot indices (leaf first),
+    /// whichever engine found it.
+    fn judge_indices(
+        &self,
+        slots: &mut Vec<Slot>,
+        mut indices: Vec<usize>,
+        anchor: Option<Certificate>,
+        options: &PresentedOptions,
+        revocation: PathRevocation<'_>,
+        at: Timestamp,
+    ) -> Candidate {
+        let PathRevocation { supplied, session } = revocation;
+        let policy = self.policy();
+        let mut findings = Findings::new(policy);
         if let Some(max) = options.max_depth
             && indices.len() - 1 > max
         {
@@ -418,6 +563,9 @@ impl Validator {
         if anchored {
             below_anchor.path.pop();
         }
+        // webpki verified this path to a configured anchor; chainvet's own checks must
+        // not have found a path, signature or trust error on it either.
+        let trusted = anchored && revocation::path_is_clean(findings.list());
         let revocation = revocation::run(
             self.revocation_checker(),
             &policy.revocation,
@@ -425,8 +573,10 @@ impl Validator {
                 slots,
                 chain: &below_anchor,
                 trust: self.trust_store(),
-                options: revocation_options,
+                supplied,
                 at,
+                trusted,
+                session,
             },
             &mut findings,
         );
@@ -436,12 +586,14 @@ impl Validator {
         } else {
             None
         };
+        let window = findings.window;
         Candidate {
             anchor,
             path: indices,
             findings: findings.into_vec(),
             revocation,
             errors,
+            window,
         }
     }
 
@@ -492,15 +644,7 @@ impl Validator {
                         "Self-signed certificates are not accepted: have a certificate authority the verifier trusts issue one from your CSR, and send it with its intermediates.",
                     );
                 }
-                findings.add(
-                    Code::RootNotTrusted,
-                    Some(cur),
-                    format!(
-                        "the chain ends at {}, which is not in the trust store and was not issued by a certificate in it",
-                        cert.describe(cur)
-                    ),
-                    "Use a certificate from a CA this gateway trusts, or ask the operator to add your root to the trust store.",
-                );
+                trust::not_trusted(cur, cert, findings);
                 break;
             }
             let mut next = None;
@@ -524,6 +668,23 @@ impl Validator {
                 // Out of budget: the issuer may be there; webpki's error says what failed.
                 None if exhausted => break,
                 Some(_) => break,
+                None if cur != 0 && cert.is_ca() => {
+                    // The presented intermediates chain up to a CA whose issuer the
+                    // operator does not know: what is missing is trust, not certificates.
+                    let issuer = cert.issuer_string();
+                    findings.add(
+                        Code::RootNotTrusted,
+                        Some(cur),
+                        format!(
+                            "the presented chain runs up to {}, issued by {issuer}, a CA that is not in the trust store",
+                            cert.describe(cur)
+                        ),
+                        format!(
+                            "Use a certificate from a CA this gateway trusts, or ask the operator to add the root {issuer} to the trust store; if {issuer} is itself an intermediate CA, send its certificate too."
+                        ),
+                    );
+                    break;
+                }
                 None => {
                     findings.add(
                         Code::ChainIssuerMissing,
@@ -541,11 +702,12 @@ impl Validator {
         }
         for (j, slot) in slots.iter().enumerate().skip(1) {
             if let Err(e) = slot {
-                findings.add(
-                    Code::CertificateMalformed,
-                    Some(j),
-                    format!("certificate {j} is not a valid X.509 certificate: {e}"),
-                    "Check what the peer sent; it is not DER X.509.",
+                findings.certificate_malformed(
+                    j,
+                    None,
+                    &format_args!("certificate {}", j + 1),
+                    e,
+                    None,
                 );
             }
         }
@@ -561,6 +723,51 @@ impl Validator {
     }
 }
 
+/// The options that decide a trust-store verdict, as one cache-key part: usage, depth,
+/// required keyUsage bits, whether the network may be used, and the peer names (each
+/// length-prefixed, so two lists never encode alike). The time is not in it (the cached
+/// result carries the window in which it holds); binding runs per call; revocation input
+/// makes a call uncacheable.
+fn cache_settings(options: &PresentedOptions) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    out.push(match options.usage {
+        Usage::ClientAuth => 0,
+        Usage::ServerAuth => 1,
+    });
+    out.push(u8::from(options.base.offline) | u8::from(options.base.ocsp_nonce) << 1);
+    let depth = options.max_depth.map_or(u64::MAX, |d| d as u64);
+    out.extend_from_slice(&depth.to_be_bytes());
+    let bits = options
+        .key_usage
+        .iter()
+        .fold(0u16, |acc, bit| acc | bit.mask());
+    out.extend_from_slice(&bits.to_be_bytes());
+    for name in &options.peer_names {
+        let (kind, text) = match name {
+            PeerName::Dns(d) => (b'd', d.clone()),
+            PeerName::Ip(ip) => (b'i', ip.to_string()),
+            PeerName::Email(m) => (b'e', m.clone()),
+        };
+        out.push(kind);
+        out.extend_from_slice(&(text.len() as u64).to_be_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    // After the names, behind a marker no name kind uses.
+    if let Some(inputs) = &options.policy_inputs {
+        out.push(b'p');
+        out.push(
+            u8::from(inputs.initial_explicit_policy)
+                | u8::from(inputs.initial_policy_mapping_inhibit) << 1
+                | u8::from(inputs.initial_any_policy_inhibit) << 2,
+        );
+        for oid in &inputs.user_initial_policy_set {
+            out.extend_from_slice(&(oid.len() as u64).to_be_bytes());
+            out.extend_from_slice(oid.as_bytes());
+        }
+    }
+    out
+}
+
 /// A failed path search always rejects, even when the policy turned off (or downgraded)
 /// the codes that explain it: then `chain.path_invalid` is recorded as an error whatever
 /// its override says.
@@ -570,7 +777,7 @@ fn reject_anyway(findings: &mut Findings<'_>, error: &webpki::Error) {
             Code::ChainPathInvalid,
             None,
             format!("no path from the leaf to a trust anchor passes validation ({error:?})"),
-            "Get a correct chain from your CA.",
+            Code::ChainPathInvalid.default_hint().unwrap_or_default(),
         );
     }
 }
@@ -650,7 +857,7 @@ fn check_names(
 fn email_matches(presented: &str, expected: &str) -> bool {
     match (presented.rsplit_once('@'), expected.rsplit_once('@')) {
         (Some((pl, pd)), Some((el, ed))) => {
-            pl == el && pd.eq_ignore_ascii_case(ed) && checks::is_mailbox(presented)
+            pl == el && pd.eq_ignore_ascii_case(ed) && crate::certificate::is_mailbox(presented)
         }
         _ => false,
     }
@@ -664,8 +871,7 @@ fn check_key_usage(slots: &[Slot], wanted: &[KeyUsageBit], findings: &mut Findin
         return;
     };
     for &bit in wanted {
-        let mask = 1u16 << (bit as u16);
-        if bits & mask == 0 {
+        if bits & bit.mask() == 0 {
             findings.add(
                 Code::ChainPathInvalid,
                 Some(0),
@@ -746,26 +952,13 @@ pub fn der_certificates(input: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 }
 
 fn report(slots: Vec<Slot>, chain: Chain, findings: Findings<'_>, at: Timestamp) -> Report {
-    let findings = findings.into_vec();
-    let certificates = slots
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.as_ref().ok().map(|c| info(i, c, &chain)))
-        .collect();
-    Report {
-        accepted: !findings
-            .iter()
-            .any(|f| f.severity == crate::report::Severity::Error),
-        findings,
-        certificates,
-        chain: ChainSummary {
-            leaf: chain.leaf,
-            leaf_reason: chain.leaf_reason.clone(),
-            path: chain.path.clone(),
-        },
-        validated_at: at.to_rfc3339(),
-        revocation: Vec::new(),
-    }
+    report::assemble(
+        findings.finish(),
+        report::certificates(&slots, &chain),
+        report::summary(&chain),
+        at,
+        Vec::new(),
+    )
 }
 
 #[cfg(test)]
