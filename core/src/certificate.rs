@@ -109,24 +109,6 @@ impl core::fmt::Display for MalformedCertificate {
 
 impl std::error::Error for MalformedCertificate {}
 
-/// Whether a decoding failure is a UTCTime of 1950-1969: der's time type starts at
-/// 1970, so such a (well-formed) date fails as a malformed value. Only names the reason:
-/// the certificate is refused either way.
-fn pre_epoch_utctime(tbs: &[u8], e: &der::Error) -> bool {
-    e.kind()
-        == (der::ErrorKind::Value {
-            tag: der::Tag::UtcTime,
-        })
-        && tbs.windows(15).any(|w| {
-            // UTCTime, length 13, "YYMMDDHHMMSSZ" with YY 50-69.
-            w[0] == 0x17
-                && w[1] == 13
-                && matches!(w[2], b'5' | b'6')
-                && w[3..14].iter().all(u8::is_ascii_digit)
-                && w[14] == b'Z'
-        })
-}
-
 fn range_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
     // `inner` was borrowed out of `outer` by the DER reader, so the address difference
     // is its offset.
@@ -147,14 +129,13 @@ impl Certificate {
         let tbs = match crate::der::read_tbs(parts.tbs, crate::der::Shape::Plain) {
             Ok(Some(tbs)) => tbs,
             _ => {
-                TbsCertificateInner::<Raw>::from_der(parts.tbs).map_err(|e| {
-                    if pre_epoch_utctime(parts.tbs, &e) {
-                        return MalformedCertificate(
-                            "bad tbsCertificate: its validity has a UTCTime year 50-69, i.e. 1950-1969 (RFC 5280 4.1.2.5.1), a date before 1970, which chainvet cannot represent".to_owned(),
-                        );
+                if let Err(e) = TbsCertificateInner::<Raw>::from_der(parts.tbs) {
+                    let judged = crate::der::pre_epoch_validity_shifted(parts.tbs)
+                        .is_some_and(|copy| TbsCertificateInner::<Raw>::from_der(&copy).is_ok());
+                    if !judged {
+                        return Err(bad("bad tbsCertificate", e));
                     }
-                    bad("bad tbsCertificate", e)
-                })?;
+                }
                 crate::der::read_tbs(parts.tbs, crate::der::Shape::Any)
                     .and_then(|t| t.ok_or_else(|| der::Tag::Sequence.value_error().into()))
                     .map_err(|e| bad("bad tbsCertificate", e))?
@@ -201,8 +182,8 @@ impl Certificate {
                 rendered: OnceLock::new(),
                 serial: range_in(&der, tbs.serial),
                 version: tbs.version,
-                not_before: Timestamp::from_x509(tbs.not_before),
-                not_after: Timestamp::from_x509(tbs.not_after),
+                not_before: Timestamp(tbs.not_before),
+                not_after: Timestamp(tbs.not_after),
                 extensions,
                 public_key,
                 sha256,

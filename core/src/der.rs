@@ -65,14 +65,75 @@ pub(crate) struct Tbs<'a> {
     pub(crate) signature_algorithm: &'a [u8],
     /// The issuer Name, tag and length included.
     pub(crate) issuer: &'a [u8],
-    pub(crate) not_before: Time,
-    pub(crate) not_after: Time,
+    /// notBefore, seconds since the Unix epoch (negative before 1970).
+    pub(crate) not_before: i64,
+    /// notAfter, seconds since the Unix epoch.
+    pub(crate) not_after: i64,
     /// The subject Name, tag and length included.
     pub(crate) subject: &'a [u8],
     /// subjectPublicKeyInfo, tag and length included.
     pub(crate) spki: &'a [u8],
     /// The extensions in order: (extnID content octets, extnValue content octets).
     pub(crate) extensions: ExtensionList<'a>,
+}
+
+fn unix(t: Time) -> i64 {
+    i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Reads a validity Time (RFC 5280 4.1.2.5) as seconds since the Unix epoch. x509-cert
+/// reads it, except a UTCTime of 1950-1969 (years 50-69), which RFC 5280 4.1.2.5.1 allows
+/// but der's time type cannot hold (it starts at 1970): that one is read here, with the
+/// same rules (`YYMMDDHHMMSSZ`, every field in range).
+fn validity_time(r: &mut SliceReader<'_>) -> der::Result<i64> {
+    let tlv = r.tlv_bytes()?;
+    match Time::from_der(tlv) {
+        Ok(t) => Ok(unix(t)),
+        Err(e) => pre_epoch_utctime(tlv).ok_or(e),
+    }
+}
+
+/// A UTCTime TLV of 1950-1969 as seconds since the epoch (negative).
+fn pre_epoch_utctime(tlv: &[u8]) -> Option<i64> {
+    let [0x17, 13, digits @ .., b'Z'] = tlv else {
+        return None;
+    };
+    if digits.len() != 12 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let two = |i: usize| (digits[i] - b'0') * 10 + (digits[i + 1] - b'0');
+    let year = two(0);
+    if !(50..70).contains(&year) {
+        return None;
+    }
+    let month = time::Month::try_from(two(2)).ok()?;
+    let date = time::Date::from_calendar_date(1900 + i32::from(year), month, two(4)).ok()?;
+    let clock = time::Time::from_hms(two(6), two(8), two(10)).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, clock)
+            .assume_utc()
+            .unix_timestamp(),
+    )
+}
+
+/// A copy of `tbs` in which every UTCTime of 1950-1969 says 28 years later (1978-1997,
+/// whose calendar is the same, leap days included), or `None` when there is none:
+/// x509-cert judges the structure of a certificate with such a validity on the copy (its
+/// time type starts at 1970), and `read_tbs(.., Shape::Any)` then reads the real dates
+/// from the original. Only the two year digits change, so the copy has the same
+/// structure; a match outside the validity changes a string or number's content, not its
+/// shape.
+pub(crate) fn pre_epoch_validity_shifted(tbs: &[u8]) -> Option<Vec<u8>> {
+    let mut copy = tbs.to_vec();
+    let mut changed = false;
+    for at in 0..tbs.len().saturating_sub(14) {
+        if pre_epoch_utctime(&tbs[at..at + 15]).is_some() {
+            let year = (tbs[at + 2] - b'0') * 10 + (tbs[at + 3] - b'0') + 28;
+            copy[at + 2..at + 4].copy_from_slice(&[b'0' + year / 10, b'0' + year % 10]);
+            changed = true;
+        }
+    }
+    changed.then_some(copy)
 }
 
 /// How much of the tbsCertificate grammar `read_tbs` takes.
@@ -126,7 +187,7 @@ fn read_tbs_any(tbs: &[u8]) -> der::Result<Tbs<'_>> {
         let signature_algorithm = value_of(r.tlv_bytes()?)?;
         let issuer = r.tlv_bytes()?;
         let (not_before, not_after) =
-            r.sequence(|v| Ok::<_, der::Error>((Time::decode(v)?, Time::decode(v)?)))?;
+            r.sequence(|v| Ok::<_, der::Error>((validity_time(v)?, validity_time(v)?)))?;
         let subject = r.tlv_bytes()?;
         let spki = r.tlv_bytes()?;
         let mut extensions = Vec::new();
@@ -369,7 +430,10 @@ fn read_tbs_plain(tbs: &[u8]) -> Option<Tbs<'_>> {
     if !v.is_empty() {
         return None;
     }
-    let (not_before, not_after) = (Time::from_der(nb).ok()?, Time::from_der(na).ok()?);
+    let (not_before, not_after) = (
+        unix(Time::from_der(nb).ok()?),
+        unix(Time::from_der(na).ok()?),
+    );
     let (_, subject_content, subject) = r.next().filter(|t| t.0 == SEQUENCE)?;
     plain_name_content(subject_content)?;
     let (_, spki_content, spki) = r.next().filter(|t| t.0 == SEQUENCE)?;
@@ -528,8 +592,8 @@ mod tests {
         assert_eq!(t.issuer, &x.issuer().to_der().unwrap()[..]);
         assert_eq!(t.subject, &x.subject().to_der().unwrap()[..]);
         assert_eq!(t.spki, &x.subject_public_key_info().to_der().unwrap()[..]);
-        assert_eq!(t.not_before, x.validity().not_before);
-        assert_eq!(t.not_after, x.validity().not_after);
+        assert_eq!(t.not_before, unix(x.validity().not_before));
+        assert_eq!(t.not_after, unix(x.validity().not_after));
         let exts: Vec<(&[u8], &[u8])> = x
             .extensions()
             .map(|l| {

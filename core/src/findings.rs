@@ -140,20 +140,33 @@ impl<'p> Findings<'p> {
     ) {
         if let Some(severity) = self.policy.severity_of(code) {
             self.push(
-                Finding {
-                    code,
-                    severity,
-                    certificate,
-                    message: message.into(),
-                    hint: hint.into(),
-                    detail: None,
-                },
+                code,
+                severity,
+                certificate,
+                message.into(),
+                hint.into(),
                 lines,
             );
         }
     }
 
-    fn push(&mut self, finding: Finding, lines: Option<(usize, usize)>) {
+    fn push(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        certificate: Option<usize>,
+        message: String,
+        hint: String,
+        lines: Option<(usize, usize)>,
+    ) {
+        let finding = Finding {
+            code,
+            severity,
+            certificate,
+            message,
+            hint,
+            detail: None,
+        };
         let kept = self
             .kept
             .entry(finding.code)
@@ -180,17 +193,8 @@ impl<'p> Findings<'p> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(
-            Finding {
-                code,
-                severity: Severity::Error,
-                certificate,
-                message: message.into(),
-                hint: hint.into(),
-                detail: None,
-            },
-            None,
-        );
+        let (message, hint) = (message.into(), hint.into());
+        self.push(code, Severity::Error, certificate, message, hint, None);
     }
 
     /// Records a finding whose severity, unless the policy overrides this code, is
@@ -210,14 +214,11 @@ impl<'p> Findings<'p> {
         };
         if let Some(severity) = severity {
             self.push(
-                Finding {
-                    code,
-                    severity,
-                    certificate,
-                    message: message.into(),
-                    hint: hint.into(),
-                    detail: None,
-                },
+                code,
+                severity,
+                certificate,
+                message.into(),
+                hint.into(),
                 None,
             );
         }

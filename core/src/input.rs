@@ -349,6 +349,29 @@ fn unexpected_hint(label: &str) -> String {
     }
 }
 
+/// Whether DER certificates handed over one by one, `total` bytes together, stay within
+/// `max_input_bytes` (the bound a PEM bundle gets); when not, records `input.too_large`.
+pub(crate) fn der_within_limit(
+    total: usize,
+    policy: &Policy,
+    findings: &mut Findings<'_>,
+    hint: &str,
+) -> bool {
+    if policy.max_input_bytes == 0 || total <= policy.max_input_bytes {
+        return true;
+    }
+    findings.add(
+        Code::InputTooLarge,
+        None,
+        format!(
+            "the certificates total {total} bytes, over the limit of {} bytes",
+            policy.max_input_bytes
+        ),
+        hint.to_owned(),
+    );
+    false
+}
+
 /// Parses a list of DER certificates (e.g. as a TLS stack hands the peer chain over).
 pub(crate) fn read_der_list(
     certs: &[&[u8]],
@@ -364,17 +387,8 @@ pub(crate) fn read_der_list(
         );
         return None;
     }
-    let total: usize = certs.iter().map(|c| c.len()).sum();
-    if policy.max_input_bytes > 0 && total > policy.max_input_bytes {
-        findings.add(
-            Code::InputTooLarge,
-            None,
-            format!(
-                "the certificates total {total} bytes, over the limit of {} bytes",
-                policy.max_input_bytes
-            ),
-            "Pass only the certificate chain.",
-        );
+    let total = certs.iter().map(|c| c.len()).sum();
+    if !der_within_limit(total, policy, findings, "Pass only the certificate chain.") {
         return None;
     }
     let limit = policy.max_certificates.max(1) + 1;

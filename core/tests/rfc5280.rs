@@ -1151,12 +1151,13 @@ fn webpki_refuses_policy_inputs_it_cannot_honour() {
     accepted(&v.validate_presented(&leaf.der, &[&i1.der], &per_call(Some(nothing))));
 }
 
-/// UTCTime years 50-69 are 1950-1969 (RFC 5280 4.1.2.5.1), before the Unix epoch, which
-/// the der crate's time type cannot hold. Decided: such a certificate is refused as
-/// `certificate.malformed` with a message that says why (never read as 2050-2069, never
-/// accepted), under either engine; docs/path-validation.md lists it as unsupported.
+/// UTCTime years 50-69 are 1950-1969 (RFC 5280 4.1.2.5.1): before the Unix epoch, which
+/// the der crate's time type cannot hold, so chainvet reads them itself. Such a root is
+/// read with its real dates (never as 2050-2069) and validates under chainvet's engine;
+/// rustls-webpki (the `cabf` engine) cannot represent a time before 1970 and refuses the
+/// path, never accepts it with a wrong date.
 #[test]
-fn utctime_years_1950_to_1969_are_refused_not_misread() {
+fn utctime_years_1950_to_1969_are_read_as_the_1950s_and_1960s() {
     let old = self_signed(
         Spec::ca("Old Root")
             .key(KeyKind::P256, 2)
@@ -1167,27 +1168,77 @@ fn utctime_years_1950_to_1969_are_refused_not_misread() {
         old.der.windows(13).any(|w| w == b"600101000000Z"),
         "the test certificate carries the UTCTime it is about"
     );
-    let err = Certificate::from_der(old.der.clone()).expect_err("refused");
-    assert!(err.0.contains("1970"), "{err}");
-    let leaf = issue(leaf_spec(), &old);
-    for engine in [Engine::Chainvet, Engine::Webpki] {
-        let r = run_with(policy(engine, PathValidation::default()), &[], &old, &[]);
-        rejected_with(&r, "certificate.malformed");
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code.as_str() == "certificate.malformed")
-            .expect("finding");
-        assert!(f.message.contains("1970"), "{}", f.message);
-        // Its leaf, presented with it as the pool: no path, whatever the engine.
+    let parsed = Certificate::from_der(old.der.clone()).expect("a 1960 notBefore is well-formed");
+    assert_eq!(parsed.not_before(), Timestamp(-315_619_200));
+    assert_eq!(parsed.not_before().to_rfc3339(), "1960-01-01T00:00:00Z");
+    let middle = issue(
+        ca("Old Intermediate", 3).validity(date(1965, 6, 30), date(2048, 1, 1)),
+        &old,
+    );
+    let leaf = issue(leaf_spec(), &middle);
+    let chainvet = || policy(Engine::Chainvet, PathValidation::default());
+    let r = run_with(chainvet(), &[&old], &leaf, &[&middle]);
+    accepted(&r);
+    let json = r.to_json_pretty();
+    assert!(json.contains("1965-06-30T00:00:00Z"), "{json}");
+    // On 1966-01-01 the root and the intermediate are valid, the leaf (2025) not yet: the
+    // dates were read as the 1960s, not the 2060s.
+    let validator =
+        Validator::with_trust_store(chainvet(), TrustStore::from_certificates(vec![parsed]));
+    let mut options = PresentedOptions::new(Timestamp(-126_230_400), Usage::ClientAuth);
+    options.base.offline = true;
+    let early = validator.validate_presented(&leaf.der, &[&middle.der], &options);
+    let errors: Vec<(&str, Option<usize>)> = early
+        .findings
+        .iter()
+        .filter(|f| f.severity == chainvet::Severity::Error)
+        .map(|f| (f.code.as_str(), f.certificate))
+        .collect();
+    assert_eq!(
+        errors,
+        [("validity.not_yet_valid", Some(0))],
+        "{:#?}",
+        early.findings
+    );
+    // The webpki engine cannot hold a pre-1970 time: refused, never accepted.
+    let webpki = policy(Engine::Webpki, PathValidation::default());
+    assert!(!run_with(webpki, &[&old], &leaf, &[&middle]).accepted);
+}
+
+/// The attacker's side: a 1950-1969 UTCTime gets the same rules as any other (DER's
+/// `YYMMDDHHMMSSZ`, every field in range); a malformed one is still malformed.
+#[test]
+fn malformed_utctimes_of_the_1950s_and_1960s_are_refused() {
+    let old = self_signed(
+        Spec::ca("Old Root")
+            .key(KeyKind::P256, 2)
+            .validity(date(1960, 1, 1), date(2049, 1, 1)),
+    );
+    let at = old
+        .der
+        .windows(13)
+        .position(|w| w == b"600101000000Z")
+        .expect("the UTCTime");
+    for bad in [
+        &b"601301000000Z"[..], // month 13
+        b"600132000000Z",      // day 32
+        b"690229000000Z",      // 1969 was not a leap year
+        b"600101240000Z",      // hour 24
+        b"600101000060Z",      // second 60
+        b"6001010000000",      // no Z
+        b"6a0101000000Z",      // not a digit
+    ] {
+        let mut der = old.der.clone();
+        der[at..at + 13].copy_from_slice(bad);
         assert!(
-            !run_with(
-                policy(engine, PathValidation::default()),
-                &[],
-                &leaf,
-                &[&old]
-            )
-            .accepted
+            Certificate::from_der(der).is_err(),
+            "{} was read",
+            String::from_utf8_lossy(bad)
         );
     }
+    // 1964-02-29 is a date; the same certificate with it is read.
+    let mut der = old.der.clone();
+    der[at..at + 13].copy_from_slice(b"640229120000Z");
+    let leap = Certificate::from_der(der).expect("1964 was a leap year");
+    assert_eq!(leap.not_before().to_rfc3339(), "1964-02-29T12:00:00Z");
 }

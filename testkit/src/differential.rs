@@ -160,6 +160,11 @@ impl Case {
                 constrained = true;
                 what.push(format!("CA {level} permits example.com"));
             }
+            if with_documented && rng.chance(4) {
+                spec = spec.validity(date(1965, 1, 1), date(2040, 1, 1));
+                what.push(format!("CA {level} valid from 1965"));
+                documented.push("a validity before 1970 (UTCTime 1950-1969)");
+            }
             if with_documented && rng.chance(6) {
                 spec.extensions.push(critical_any_policy());
                 what.push(format!("CA {level} critical certificatePolicies"));

@@ -39,8 +39,12 @@ struct View {
 
 impl View {
     fn of(cert: &Certificate) -> View {
+        // A validity of 1950-1969 is read on the copy shifted past 1970 (as `Certificate`
+        // was judged); only the extensions are taken from it.
+        let pre_epoch = || crate::der::pre_epoch_validity_shifted(cert.tbs());
         let extensions = TbsCertificateInner::<Raw>::from_der(cert.tbs())
             .ok()
+            .or_else(|| TbsCertificateInner::<Raw>::from_der(&pre_epoch()?).ok())
             .and_then(|tbs| tbs.extensions().cloned())
             .unwrap_or_default()
             .into_iter()

@@ -316,17 +316,9 @@ impl Validator {
             );
             return finish(Vec::new(), Chain::default(), findings);
         }
-        let total: usize = leaf.len() + intermediates.iter().map(|c| c.len()).sum::<usize>();
-        if policy.max_input_bytes > 0 && total > policy.max_input_bytes {
-            findings.add(
-                Code::InputTooLarge,
-                None,
-                format!(
-                    "the certificates total {total} bytes, over the limit of {} bytes",
-                    policy.max_input_bytes
-                ),
-                "Send only the leaf and the intermediates of its own chain.",
-            );
+        let total = leaf.len() + intermediates.iter().map(|c| c.len()).sum::<usize>();
+        let hint = "Send only the leaf and the intermediates of its own chain.";
+        if !input::der_within_limit(total, policy, &mut findings, hint) {
             return finish(Vec::new(), Chain::default(), findings);
         }
 
