@@ -197,7 +197,8 @@ ngx_http_chainvet_free_engine(void *data)
 }
 
 
-/* chainvet_crl FILE: read and checked now; the bytes are handed to every validation. */
+/* chainvet_crl FILE: read and checked now; parsed once per configuration when the
+ * engine is set up, and used by every validation. */
 static char *
 ngx_http_chainvet_crl(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -457,13 +458,23 @@ ngx_http_chainvet_build_engine(ngx_conf_t *cf, ngx_http_chainvet_srv_conf_t *con
         return NGX_ERROR;
     }
 
+    /* Each CRL is parsed once here, not in every handshake: the options keep their own
+     * reference to the parsed CRL. */
     if (conf->crls) {
         crl = conf->crls->elts;
         for (i = 0; i < conf->crls->nelts; i++) {
-            if (chainvet_options_add_crl(engine->options, crl[i].data.data,
-                                         crl[i].data.len)
-                != CHAINVET_RESULT_OK)
-            {
+            chainvet_crl  *parsed = NULL;
+
+            rc = chainvet_crl_new(crl[i].data.data, crl[i].data.len, &parsed,
+                                  error, sizeof(error), NULL);
+            if (rc != CHAINVET_RESULT_OK) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "chainvet_crl \"%V\": %s",
+                                   &crl[i].path, error);
+                return NGX_ERROR;
+            }
+            rc = chainvet_options_add_parsed_crl(engine->options, parsed);
+            chainvet_crl_free(parsed);
+            if (rc != CHAINVET_RESULT_OK) {
                 return NGX_ERROR;
             }
         }
