@@ -8,7 +8,7 @@
 //! CRL inputs and asserts the same outcome, acceptance and finding codes for all.
 
 mod crl_orders;
-use crl_orders::verdict_in_every_order;
+use crl_orders::{Spec, make, verdict_in_every_order};
 
 use chainvet::revocation::{Mode, Outcome};
 use chainvet::{Code, Options, Policy, Report, Timestamp, Validator};
@@ -132,75 +132,6 @@ fn issue_serial(
 
 const CA_EXT: &str = "basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nauthorityKeyIdentifier = keyid";
 const SIGNER_EXT: &str = "basicConstraints = critical,CA:FALSE\nkeyUsage = critical,cRLSign\nauthorityKeyIdentifier = keyid";
-
-/// One CRL made with `openssl ca -gencrl`.
-struct Spec<'a> {
-    number: u32,
-    /// Revoked serials (hex) with their reason.
-    revoked: &'a [(&'a str, &'a str)],
-    /// Extra lines of the `crl_ext` section, and extra sections.
-    exts: &'a str,
-    sections: &'a str,
-    /// The certificate and key (`signer.pem`, `signer.key`) that sign it.
-    signer: &'a str,
-}
-
-impl Default for Spec<'_> {
-    fn default() -> Self {
-        Spec {
-            number: 1,
-            revoked: &[],
-            exts: "",
-            sections: "",
-            signer: "ca",
-        }
-    }
-}
-
-/// Makes `name.pem` / `name.der`; returns the DER.
-fn make(pki: &Pki, name: &str, spec: &Spec<'_>) -> Vec<u8> {
-    let index: String = spec
-        .revoked
-        .iter()
-        .map(|(serial, reason)| {
-            format!(
-                "R\t350101000000Z\t260115000000Z,{reason}\t{serial}\tunknown\t/CN=Client {serial}\n"
-            )
-        })
-        .collect();
-    pki.write(&format!("{name}-index.txt"), index.as_bytes());
-    pki.write(
-        &format!("{name}-number"),
-        format!("{:04X}\n", spec.number).as_bytes(),
-    );
-    let cnf = format!(
-        "[ ca ]\ndefault_ca = test_ca\n[ test_ca ]\ndatabase = {name}-index.txt\n\
-         crlnumber = {name}-number\ndefault_md = sha256\ndefault_crl_hours = 24\n\
-         crl_extensions = crl_ext\n[ crl_ext ]\nauthorityKeyIdentifier = keyid:always\n{exts}\n{sections}\n",
-        exts = spec.exts,
-        sections = spec.sections,
-    );
-    pki.write(&format!("{name}.cnf"), cnf.as_bytes());
-    let (cnf, pem, der, cert, key) = (
-        format!("{name}.cnf"),
-        format!("{name}.pem"),
-        format!("{name}.der"),
-        format!("{}.pem", spec.signer),
-        format!("{}.key", spec.signer),
-    );
-    openssl(
-        pki.dir(),
-        &[
-            "ca", "-gencrl", "-batch", "-config", &cnf, "-keyfile", &key, "-cert", &cert, "-out",
-            &pem,
-        ],
-    );
-    openssl(
-        pki.dir(),
-        &["crl", "-in", &pem, "-outform", "DER", "-out", &der],
-    );
-    file(pki, &der)
-}
 
 /// The CRL `name.pem` followed by the PEM certificates `certs` (names without `.pem`),
 /// as an operator hands over a CRL with its signer's certificate.
